@@ -1,0 +1,232 @@
+"""Format detection from content (magic bytes, zip part names) and dispatch.
+
+The file name is only used to word an error: a valid file with the wrong
+extension is parsed by its content, but an HTML or text file saved under a
+binary document name (`.pdf`, `.docx`) is almost always an error page saved by
+a download, so it fails with "not a PDF: looks like HTML".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import zipfile
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+from .errors import EmptyDocument, ExtractionError, UnsupportedFormat
+from .limits import Limits, open_zip_safely
+from .model import Document
+
+__all__ = ["MediaType", "extract", "sniff"]
+
+
+class MediaType(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    ODT = "odt"
+    ODS = "ods"
+    DOC = "doc"
+    XLS = "xls"
+    WPS = "wps"
+    ET = "et"
+    HTML = "html"
+    TXT = "txt"
+    PNG = "png"
+    JPEG = "jpeg"
+    TIFF = "tiff"
+    ZIP = "zip"  # a zip that is no office document
+    OLE = "ole"  # an OLE2 container of no known kind
+    UNKNOWN = "unknown"
+
+
+# One line per format: which module's `extract(data, *, doc_id, source_uri, limits)` reads it.
+_EXTRACTORS: dict[MediaType, str] = {
+    MediaType.PDF: "extractors.pdf",
+    MediaType.DOCX: "extractors.docx",
+    MediaType.HTML: "extractors.html",
+    MediaType.TXT: "extractors.text",
+    MediaType.XLSX: "extractors.xlsx",
+    MediaType.XLS: "extractors.xlsx",
+    MediaType.ODS: "extractors.xlsx",
+    MediaType.DOC: "extractors.legacy",
+    MediaType.WPS: "extractors.legacy",
+    MediaType.ET: "extractors.legacy",
+    MediaType.ODT: "extractors.legacy",
+    MediaType.PNG: "extractors.ocr",
+    MediaType.JPEG: "extractors.ocr",
+    MediaType.TIFF: "extractors.ocr",
+}
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_ANYWHERE = re.compile(rb"<(?:html|body|div|table|p)\b[^>]*>", re.IGNORECASE)
+_EXTENSION_TYPES = {
+    ".pdf": MediaType.PDF,
+    ".docx": MediaType.DOCX,
+    ".xlsx": MediaType.XLSX,
+    ".doc": MediaType.DOC,
+    ".xls": MediaType.XLS,
+    ".wps": MediaType.WPS,
+    ".et": MediaType.ET,
+}
+
+
+def _sniff_zip(data: bytes) -> MediaType:
+    try:
+        names = set(zipfile.ZipFile(_BytesView(data)).namelist())
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        return MediaType.ZIP
+    if "word/document.xml" in names:
+        return MediaType.DOCX
+    if "xl/workbook.xml" in names:
+        return MediaType.XLSX
+    if "content.xml" in names and "mimetype" in names:
+        # ODF puts its mimetype as the first, stored member; read only its name list here.
+        if any(n.startswith("Object") or n == "content.xml" for n in names):
+            return MediaType.ODS if _odf_mimetype(data).endswith("spreadsheet") else MediaType.ODT
+    return MediaType.ZIP
+
+
+def _odf_mimetype(data: bytes) -> str:
+    # The mimetype member is stored uncompressed at offset 38 of an ODF file.
+    head = data[30:200]
+    match = re.search(rb"application/vnd\.oasis\.opendocument\.[a-z]+", head)
+    return match.group().decode() if match else ""
+
+
+def _sniff_ole(data: bytes) -> MediaType:
+    # Directory entry names are UTF-16LE; their presence tells the writer's application.
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has("WordDocument"):
+        return MediaType.WPS if has("WpsCustomData") or has("Kingsoft") else MediaType.DOC
+    if has("Workbook") or has("Book"):
+        return MediaType.ET if has("WpsCustomData") or has("Kingsoft") else MediaType.XLS
+    return MediaType.OLE
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            # A multi-byte character cut at the sample's end is fine.
+            try:
+                text = sample[:-4].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+        return controls <= len(text) * 0.01
+    return False
+
+
+def sniff(data: bytes) -> MediaType:
+    """Detect the format from the bytes alone."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return MediaType.PDF
+    if data.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if data.startswith(_OLE_MAGIC):
+        return _sniff_ole(data)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return MediaType.PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return MediaType.JPEG
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return MediaType.TIFF
+    stripped = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(stripped) or (
+        _looks_like_text(data) and len(_HTML_ANYWHERE.findall(data[:65536])) >= 3
+    ):
+        return MediaType.HTML
+    if _looks_like_text(data):
+        return MediaType.TXT
+    return MediaType.UNKNOWN
+
+
+_DESCRIPTIONS = {
+    MediaType.HTML: "looks like HTML (a web page, perhaps an error page saved by a download)",
+    MediaType.TXT: "looks like plain text",
+    MediaType.UNKNOWN: "unrecognised content (random or binary data)",
+    MediaType.ZIP: "a zip archive that holds no Word, Excel or OpenDocument file",
+    MediaType.OLE: "an old Office (OLE2) file of no known kind",
+}
+
+
+def _check_claimed_format(detected: MediaType, source_uri: str) -> None:
+    claimed = _EXTENSION_TYPES.get(PurePosixPath(source_uri.split("?")[0]).suffix.lower())
+    if claimed is None or claimed == detected:
+        return
+    if detected in (MediaType.HTML, MediaType.TXT, MediaType.UNKNOWN, MediaType.ZIP):
+        raise UnsupportedFormat(
+            f"not a {claimed.value.upper()}: {_DESCRIPTIONS.get(detected, detected.value)}"
+        )
+
+
+def extract(
+    data: bytes, *, source_uri: str, limits: Limits | None = None, doc_id: str | None = None
+) -> Document:
+    """Turn one file's bytes into a Document, or raise an ExtractionError saying why not."""
+    limits = limits or Limits()
+    if not data or not data.strip():
+        raise EmptyDocument("empty file: it has no content")
+    if len(data) > limits.max_file_bytes:
+        raise ExtractionError(
+            f"file too large: {len(data):,} bytes, over the limit {limits.max_file_bytes:,}"
+        )
+    detected = sniff(data)
+    _check_claimed_format(detected, source_uri)
+    module_name = _EXTRACTORS.get(detected)
+    if module_name is None:
+        raise UnsupportedFormat(
+            f"unsupported format: {_DESCRIPTIONS.get(detected, detected.value)}"
+        )
+    if detected in (MediaType.DOCX, MediaType.XLSX, MediaType.ODT, MediaType.ODS):
+        open_zip_safely(data, limits=limits, kind=detected.value.upper())
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        raise UnsupportedFormat(
+            f"unsupported format: {detected.value} files are not readable yet"
+        ) from e
+    doc_id = doc_id or hashlib.sha256(data).hexdigest()
+    document: Document = module.extract(
+        data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=detected.value
+    )
+    return document
+
+
+class _BytesView:
+    """A minimal seekable reader over bytes, so zipfile reads the directory without a copy."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._pos = 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._data)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self._data) if n is None or n < 0 else min(len(self._data), self._pos + n)
+        chunk = bytes(self._data[self._pos : end])
+        self._pos = end
+        return chunk

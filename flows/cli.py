@@ -1,0 +1,175 @@
+"""The `noticeflow` command line: a thin shell that turns library errors into readable messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .settings import load_settings, prepare_prefect_environment
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="noticeflow",
+    help="Chinese 知识更新工程 notices and forms -> a DuckDB warehouse and curated files.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file [default: data/warehouse.duckdb]")
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files or folders (walked recursively).")],
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-read files already loaded.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
+) -> None:
+    """Ingest notices and forms; unchanged files are skipped unless --force."""
+    try:
+        settings = load_settings().with_overrides(db=db, out=out, workers=workers)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    from warehouse import WarehouseError, connect
+
+    try:  # fail fast, before Prefect starts, when the warehouse cannot be written
+        connect(settings.db).close()
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    prepare_prefect_environment()
+    from .ingest import run_ingest
+
+    show_bar = sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_bar,
+    )
+    with progress:
+        bar = progress.add_task("extracting", total=None)
+
+        def advance(source_uri: str, done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total, description=Path(source_uri).name)
+
+        try:
+            summary = run_ingest(sources, settings, force=force, progress=advance)
+        except WarehouseError as e:
+            raise _fail(str(e)) from e
+    _print_summary(summary)
+
+
+def _print_summary(summary: object) -> None:
+    from .summary import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    counts = summary.status_counts
+    console.print(
+        f"[bold]{len(summary.outcomes)}[/bold] files processed: "
+        f"[green]{counts['ok']} ok[/green], [yellow]{counts['partial']} partial[/yellow], "
+        f"[red]{counts['failed']} failed[/red]; {len(summary.skipped)} skipped (unchanged); "
+        f"{summary.rows_loaded} rows loaded in {summary.elapsed_seconds:.1f} s"
+    )
+    if summary.outcomes:
+        table = Table("format", "files")
+        for fmt, n in sorted(summary.format_counts.items()):
+            table.add_row(fmt, str(n))
+        console.print(table)
+    for outcome in summary.outcomes:
+        if outcome.status != "ok":
+            console.print(f"  [{outcome.status}] {outcome.source_uri}: {outcome.error}")
+    for message in summary.missing:
+        console.print(f"  [missing] {message}")
+    for uri in summary.skipped:
+        console.print(f"  [skipped] {uri}: unchanged since it was loaded")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="A read-only SQL query.")],
+    db: DbOption = None,
+) -> None:
+    """Run read-only SQL against the warehouse and print the result."""
+    from warehouse import WarehouseError, connect
+
+    settings = load_settings().with_overrides(db=db)
+    try:
+        con = connect(settings.db, read_only=True)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    try:
+        relation = con.sql(sql)
+        if relation is None:
+            return
+        _print_relation(relation.columns, relation.fetchall())
+    except Exception as e:  # duckdb errors: say them plainly
+        raise _fail(f"query failed: {e}") from e
+    finally:
+        con.close()
+
+
+def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """What is loaded: documents by status and format, notices per region and year, failures."""
+    from warehouse import WarehouseError, connect
+
+    settings = load_settings().with_overrides(db=db)
+    try:
+        con = connect(settings.db, read_only=True)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    try:
+        for title, sql in (
+            (
+                "documents",
+                "SELECT status, media_type, count(*) AS files FROM curated.documents "
+                "GROUP BY ALL ORDER BY ALL",
+            ),
+            (
+                "notices",
+                "SELECT region, plan_year, doc_type, count(*) AS notices FROM curated.notices "
+                "GROUP BY ALL ORDER BY ALL",
+            ),
+            (
+                "failures",
+                "SELECT source_uri, status, error FROM curated.documents "
+                "WHERE status <> 'ok' ORDER BY source_uri",
+            ),
+        ):
+            relation = con.sql(sql)
+            console.print(f"[bold]{title}[/bold]")
+            _print_relation(relation.columns, relation.fetchall())
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

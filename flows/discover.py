@@ -1,0 +1,78 @@
+"""Which inputs a run reads: files given directly, and folders walked recursively.
+
+Skipped while walking: hidden files and folders, Office lock files (`~$x.docx`),
+and a folder's own `README*` (documentation of the folder, not an input).
+A file named explicitly is always read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["InputFile", "discover", "fingerprint"]
+
+_SKIP_NAMES = {"thumbs.db", "desktop.ini"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    source_uri: str
+    doc_id: str  # SHA-256 of the bytes
+    n_bytes: int
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative):
+            continue
+        name = path.name.lower()
+        if (
+            not path.is_file()
+            or name.startswith("~$")
+            or name in _SKIP_NAMES
+            or name.startswith("readme")
+        ):
+            continue
+        found.append(path)
+    return found
+
+
+def discover(sources: list[str]) -> tuple[list[InputFile], list[str]]:
+    """Input files of the given paths, and plain messages for sources that do not exist."""
+    files: dict[str, InputFile] = {}
+    missing: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            candidates = _walk(path)
+        elif path.is_file():
+            candidates = [path]
+        else:
+            missing.append(f"{source}: no such file or folder")
+            continue
+        for candidate in candidates:
+            uri = str(candidate)
+            if uri in files:
+                continue
+            try:
+                doc_id, size = fingerprint(candidate)
+            except OSError as e:
+                missing.append(f"{uri}: cannot be read ({e.strerror or e})")
+                continue
+            files[uri] = InputFile(candidate, uri, doc_id, size)
+    return list(files.values()), missing

@@ -1,0 +1,88 @@
+"""Settings, read in one place: environment variables, then command-line overrides.
+
+| variable | default | meaning |
+|---|---|---|
+| NOTICEFLOW_DB | data/warehouse.duckdb | the DuckDB file |
+| NOTICEFLOW_OUT | data/curated | where curated files are published |
+| NOTICEFLOW_WORKERS | 2 | files extracted at once |
+| NOTICEFLOW_TASK_RUNNER | threads | `threads` or `processes` |
+| NOTICEFLOW_PII_KEY_FILE | data/.pii_key | secret key for hashing ID numbers (created on first use) |
+| NOTICEFLOW_MAX_FILE_MB | 100 | larger files are refused |
+| NOTICEFLOW_MAX_PAGES | 2000 | longer documents are refused |
+| NOTICEFLOW_OCR | 1 | read pages without a text layer by OCR |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from extractors import Limits
+
+__all__ = ["Settings", "load_settings", "prepare_prefect_environment"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = Path("data/warehouse.duckdb")
+    out: Path = Path("data/curated")
+    workers: int = 2
+    task_runner: str = "threads"
+    pii_key_file: Path = Path("data/.pii_key")
+    limits: Limits = Limits()
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.task_runner not in ("threads", "processes"):
+            raise ValueError(
+                f"task runner must be 'threads' or 'processes', got {self.task_runner!r}"
+            )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    def pii_key(self) -> bytes:
+        """The secret for keyed hashes of ID numbers; created (mode 600) on first use."""
+        path = self.pii_key_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        return bytes.fromhex(path.read_text().strip())
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def load_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        db=Path(env.get("NOTICEFLOW_DB", "data/warehouse.duckdb")),
+        out=Path(env.get("NOTICEFLOW_OUT", "data/curated")),
+        workers=_int_env("NOTICEFLOW_WORKERS", 2),
+        task_runner=env.get("NOTICEFLOW_TASK_RUNNER", "threads"),
+        pii_key_file=Path(env.get("NOTICEFLOW_PII_KEY_FILE", "data/.pii_key")),
+        limits=Limits(
+            max_file_bytes=_int_env("NOTICEFLOW_MAX_FILE_MB", 100) * 1024 * 1024,
+            max_pages=_int_env("NOTICEFLOW_MAX_PAGES", 2000),
+            ocr=env.get("NOTICEFLOW_OCR", "1") not in ("0", "false", "no"),
+        ),
+    )
+
+
+def prepare_prefect_environment() -> None:
+    """Defaults Prefect must see before it is imported: no analytics, quiet console."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")

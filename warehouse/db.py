@@ -1,0 +1,72 @@
+"""Connections and schema: the only place that opens DuckDB.
+
+SQL lives in `warehouse/sql/{raw,staging,curated,checks}/*.sql`, one object per
+file, created in the order of `sql/build_order.txt`. Building is idempotent
+(`CREATE ... IF NOT EXISTS` for tables, `CREATE OR REPLACE` for views).
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .errors import WarehouseError
+
+__all__ = ["SCHEMAS", "build_schema", "check_queries", "connect", "sql_text"]
+
+log = logging.getLogger(__name__)
+
+SCHEMAS = ("raw", "staging", "curated", "private")
+
+
+def sql_text(relative: str) -> str:
+    """The text of one SQL file below warehouse/sql/."""
+    return resources.files("warehouse").joinpath("sql", relative).read_text(encoding="utf-8")
+
+
+def _build_list() -> list[str]:
+    lines = sql_text("build_order.txt").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def build_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schemas, tables and views (idempotent)."""
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for relative in _build_list():
+        try:
+            con.execute(sql_text(relative))
+        except duckdb.Error as e:
+            raise WarehouseError(f"building {relative} failed: {e}") from e
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a writable connection also builds the schema."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `noticeflow ingest` first")
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WarehouseError(f"cannot create the folder for {path}: {e}") from e
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except (duckdb.Error, OSError) as e:
+        raise WarehouseError(f"cannot open the warehouse {path}: {e}") from e
+    if not read_only:
+        build_schema(con)
+    return con
+
+
+def check_queries() -> dict[str, str]:
+    """The data checks: name -> SELECT returning offending rows."""
+    folder = resources.files("warehouse").joinpath("sql", "checks")
+    return {
+        entry.name.removesuffix(".sql"): entry.read_text(encoding="utf-8")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".sql")
+    }

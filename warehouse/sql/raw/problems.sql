@@ -1,0 +1,6 @@
+-- What went wrong or was incomplete, per document and stage.
+CREATE TABLE IF NOT EXISTS raw.problems (
+    doc_id   VARCHAR NOT NULL,
+    stage    VARCHAR NOT NULL,    -- extract | normalize | load | fetch
+    message  VARCHAR NOT NULL
+);

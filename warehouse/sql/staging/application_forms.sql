@@ -1,0 +1,21 @@
+CREATE TABLE IF NOT EXISTS staging.application_forms (
+    doc_id                   VARCHAR NOT NULL,
+    form_id                  VARCHAR NOT NULL,
+    source_uri               VARCHAR,
+    project_name             VARCHAR,
+    schedule_text            VARCHAR,
+    start_date               DATE,
+    end_date                 DATE,
+    location                 VARCHAR,
+    field_domain             VARCHAR,
+    supervising_dept         VARCHAR,
+    funding_type             VARCHAR,
+    self_funding_source      VARCHAR,
+    scope_national_strategy  BOOLEAN,
+    scope_industry           BOOLEAN,
+    scope_digital            BOOLEAN,
+    applicant_org            VARCHAR,
+    host_org                 VARCHAR,
+    is_ce_base               VARCHAR,
+    ce_base_batch            INTEGER
+);
