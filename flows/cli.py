@@ -171,5 +171,30 @@ def status(db: DbOption = None) -> None:
         con.close()
 
 
+@app.command()
+def compare(
+    year: Annotated[int | None, typer.Option(help="Only this programme year.")] = None,
+    region: Annotated[str | None, typer.Option(help="Only this region, e.g. 湖北省.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Policies side by side: caps, durations, participants and deadlines per region and year."""
+    from warehouse import WarehouseError, connect
+    from warehouse.queries import policy_comparison
+
+    settings = load_settings().with_overrides(db=db)
+    try:
+        con = connect(settings.db, read_only=True)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    try:
+        columns, rows = policy_comparison(con, year=year, region=region)
+    finally:
+        con.close()
+    if not rows:
+        console.print("no policy terms loaded for that selection")
+        return
+    _print_relation(columns, rows)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -7,12 +7,15 @@ file, created in the order of `sql/build_order.txt`. Building is idempotent
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
+from .catalog import apply_comments, catalog
 from .errors import WarehouseError
 
 __all__ = ["SCHEMAS", "build_schema", "check_queries", "connect", "sql_text"]
@@ -32,15 +35,44 @@ def _build_list() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def build_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schemas, tables and views (idempotent)."""
-    for schema in SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+def _schema_fingerprint() -> str:
+    digest = hashlib.sha256()
     for relative in _build_list():
+        digest.update(sql_text(relative).encode())
+    digest.update(json.dumps(catalog(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def build_schema(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
+    """Create schemas, tables and views, and their comments (idempotent).
+
+    Skipped when the warehouse was built from the same SQL and catalog already.
+    """
+    fingerprint = _schema_fingerprint()
+    if not force:
         try:
-            con.execute(sql_text(relative))
-        except duckdb.Error as e:
-            raise WarehouseError(f"building {relative} failed: {e}") from e
+            row = con.execute("SELECT fingerprint FROM raw.schema_version").fetchone()
+        except duckdb.CatalogException:
+            row = None
+        if row and row[0] == fingerprint:
+            return
+    con.begin()  # one transaction: one commit instead of one per statement
+    try:
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for relative in _build_list():
+            try:
+                con.execute(sql_text(relative))
+            except duckdb.Error as e:
+                raise WarehouseError(f"building {relative} failed: {e}") from e
+        apply_comments(con)
+        con.execute(
+            "CREATE OR REPLACE TABLE raw.schema_version AS SELECT ? AS fingerprint", [fingerprint]
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

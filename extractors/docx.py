@@ -1,0 +1,312 @@
+"""DOCX (Word 2007+ / WPS) -> Document: paragraphs and tables in body order.
+
+Reads the OOXML parts with lxml directly (no python-docx object model), so each
+part is checked by `check_xml_safe` before it is parsed and nothing resolves
+entities or touches the network.
+
+Pages: a DOCX stores no pages. They are estimated from the explicit breaks the
+author made — `w:br w:type="page"`, `w:pageBreakBefore` and section breaks (a
+`w:sectPr` in a paragraph's properties, unless the next section is continuous) — so
+each "附件N" that starts on a new page gets its own page number. `n_pages` is that
+estimate, or `docProps/app.xml` <Pages> when it is larger.
+
+Style hints (`Block.style`): "center"/"right" (paragraph alignment), "bold" and
+"red" (all visible characters bold / red-ish), "large" (all characters at least
+16 pt = 32 half-points and larger than the body text, so a notice typeset entirely
+in 16 pt 三号 is not "large" throughout). `kind="heading"` for Heading/Title
+styles and outline levels, and for short paragraphs that are large, or centred
+and bold (the 公文 title, an attachment's title).
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .docx_numbering import Numbering
+from .docx_styles import ParaProps, StyleSheet, W, read_ppr, w
+from .docx_tables import read_table_grid, row_cells, table_rows
+from .docx_text import MC, ParagraphContent, read_paragraph
+from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from .limits import Limits, check_xml_safe, open_zip_safely
+from .model import Block, Document, Table
+
+__all__ = ["extract"]
+
+log = logging.getLogger(__name__)
+
+_MAIN_PART = "word/document.xml"
+_HEADING_MAX_CHARS = 80  # a "heading" by look must be short; long bold text is emphasis
+_LARGE_HALF_POINTS = 32
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_CORE = "http://purl.org/dc/elements/1.1/"
+_APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        return archive.read(name)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise CorruptDocument(f"corrupt DOCX: part {name} cannot be decompressed ({e})") from e
+
+
+def _parse(xml: bytes, part: str) -> etree._Element:
+    check_xml_safe(xml, part=part)
+    try:
+        return etree.fromstring(xml, parser=_PARSER)
+    except etree.XMLSyntaxError as e:
+        raise CorruptDocument(f"corrupt DOCX: {part} is not well-formed XML ({e})") from e
+
+
+def _is_red(color: str | None) -> bool:
+    if not color or len(color) != 6:
+        return False
+    try:
+        r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return r >= 0xB0 and g <= 0x60 and b <= 0x60
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Walks the body in document order, numbering items and estimating pages."""
+
+    styles: StyleSheet
+    numbering: Numbering
+    section_breaks: list[bool]  # per section end, in body order: a new page follows
+    sections_seen: int = 0
+    page: int = 1
+    order: int = 0
+    started: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def container(self, el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == w("p"):
+                self.paragraph(child)
+            elif tag == w("tbl"):
+                self.table(child)
+            elif tag in (w("sdt"),):
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    self.container(content)
+            elif tag == w("customXml"):
+                self.container(child)
+            elif tag == f"{{{MC}}}AlternateContent":
+                choice = child.find(f"{{{MC}}}Choice")
+                if choice is not None:
+                    self.container(choice)
+
+    def _props(self, p: etree._Element) -> ParaProps:
+        ppr = p.find(w("pPr"))
+        style_id = None
+        if ppr is not None:
+            style = ppr.find(w("pStyle"))
+            style_id = style.get(w("val")) if style is not None else None
+        return read_ppr(ppr).over(self.styles.paragraph(style_id))
+
+    def _text(self, p: etree._Element, props: ParaProps) -> tuple[str, ParagraphContent]:
+        content = read_paragraph(p, props.run, self.styles)
+        text = content.text
+        if text.strip():
+            text = self.numbering.label(props.num_id, props.ilvl) + text
+        return text, content
+
+    def _section_break(self, p: etree._Element) -> None:
+        if p.find(f"{w('pPr')}/{w('sectPr')}") is None:
+            return
+        index = self.sections_seen
+        self.sections_seen += 1
+        if index >= len(self.section_breaks) or self.section_breaks[index]:
+            self.page += 1
+
+    def paragraph(self, p: etree._Element) -> None:
+        props = self._props(p)
+        if props.page_break_before and self.started:
+            self.page += 1
+        self.started = True
+        text, content = self._text(p, props)
+        start_page = self.page + content.page_breaks_before_text()
+        self.page += sum(1 for part in content.parts if part is None)
+        text = text.strip()
+        if text:
+            style = self._style(props, content)
+            self.blocks.append(
+                Block(self.order, start_page, text, self._kind(props, style, text), style)
+            )
+            self.order += 1
+        for box in content.textboxes:
+            self.container(box)
+        self._section_break(p)
+
+    def _style(self, props: ParaProps, content: ParagraphContent) -> tuple[str, ...]:
+        style: list[str] = []
+        if props.jc == "center":
+            style.append("center")
+        elif props.jc in ("right", "end"):
+            style.append("right")
+        visible = [(t, rp) for t, rp in content.runs if t.strip()]
+        if visible:
+            if all(rp.bold for _, rp in visible):
+                style.append("bold")
+            if all(_is_red(rp.color) for _, rp in visible):
+                style.append("red")
+            body = self.styles.body_size
+            if all(
+                (rp.size or body) >= _LARGE_HALF_POINTS and (rp.size or body) > body
+                for _, rp in visible
+            ):
+                style.append("large")
+        return tuple(style)
+
+    @staticmethod
+    def _kind(props: ParaProps, style: tuple[str, ...], text: str) -> str:
+        if props.heading_style or props.outline_level is not None:
+            return "heading"
+        looks_like_heading = "large" in style or ("center" in style and "bold" in style)
+        if looks_like_heading and len(text) <= _HEADING_MAX_CHARS:
+            return "heading"
+        return "paragraph"
+
+    def _cell_lines(self, el: etree._Element, lines: list[str]) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == w("p"):
+                text, content = self._text(child, self._props(child))
+                self.page += sum(1 for part in content.parts if part is None)
+                lines.append(text)
+            elif tag == w("tbl"):
+                # A table nested in a cell: its text joins the cell, row by row.
+                for row in table_rows(child):
+                    for cell in row_cells(row):
+                        self._cell_lines(cell, lines)
+            elif tag in (w("sdt"), w("customXml")):
+                inner = child.find(w("sdtContent")) if tag == w("sdt") else child
+                if inner is not None:
+                    self._cell_lines(inner, lines)
+
+    def cell_text(self, tc: etree._Element) -> str:
+        lines: list[str] = []
+        self._cell_lines(tc, lines)
+        return "\n".join(lines).strip()
+
+    def table(self, tbl: etree._Element) -> None:
+        first = tbl.find(f".//{w('p')}")
+        if first is not None and self._props(first).page_break_before and self.started:
+            self.page += 1
+        self.started = True
+        start = self.page
+        order = self.order
+        self.order += 1  # the table comes before anything inside its cells' text boxes
+        grid = read_table_grid(tbl, self.cell_text)
+        self.tables.append(
+            Table(
+                order=order,
+                page=start,
+                cells=grid.cells,
+                n_rows=grid.n_rows,
+                n_cols=grid.n_cols,
+                pages=tuple(range(start, self.page + 1)),
+            )
+        )
+
+
+def _section_breaks(body: etree._Element) -> list[bool]:
+    """For each section end in body order, whether the next section starts on a new page."""
+    sections = [s for s in body.iter(w("sectPr")) if s.getparent().tag != w("sectPrChange")]
+    breaks: list[bool] = []
+    for following in sections[1:]:
+        kind = following.find(w("type"))
+        breaks.append(kind is None or kind.get(w("val")) != "continuous")
+    return breaks
+
+
+def _metadata(archive: zipfile.ZipFile, problems: list[str]) -> tuple[dict[str, str], int | None]:
+    meta: dict[str, str] = {}
+    pages: int | None = None
+    for part, fields in (
+        ("docProps/core.xml", {f"{{{_CORE}}}title": "title", f"{{{_CORE}}}creator": "creator"}),
+        (
+            "docProps/app.xml",
+            {f"{{{_APP}}}Application": "application", f"{{{_APP}}}Pages": "pages"},
+        ),
+    ):
+        xml = _read_member(archive, part)
+        if xml is None:
+            continue
+        try:
+            root = _parse(xml, part)
+        except CorruptDocument as e:
+            problems.append(f"{part} unreadable, metadata skipped ({e})")
+            continue
+        for el in root.iter():
+            if el.tag in fields and el.text and el.text.strip():
+                meta[fields[el.tag]] = el.text.strip()
+    if meta.get("pages", "").isdigit():
+        pages = int(meta["pages"])
+    return meta, pages
+
+
+def _optional_part(
+    archive: zipfile.ZipFile, part: str, problems: list[str]
+) -> etree._Element | None:
+    xml = _read_member(archive, part)
+    if xml is None:
+        return None
+    try:
+        return _parse(xml, part)
+    except CorruptDocument as e:
+        # Styles and numbering only refine the result: read the text without them.
+        problems.append(f"{part} unreadable, read without it ({e})")
+        return None
+
+
+def extract(
+    data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "docx"
+) -> Document:
+    """Read a DOCX file's body into blocks and tables."""
+    archive = open_zip_safely(data, limits=limits, kind="DOCX")
+    xml = _read_member(archive, _MAIN_PART)
+    if xml is None:
+        raise CorruptDocument(f"corrupt DOCX: the main part {_MAIN_PART} is missing")
+    root = _parse(xml, _MAIN_PART)
+    body = root.find(w("body"))
+    if root.tag != w("document") or body is None:
+        raise CorruptDocument(
+            f"corrupt DOCX: {_MAIN_PART} has no w:body in namespace {W} (root {root.tag!r})"
+        )
+    problems: list[str] = []
+    styles = StyleSheet(_optional_part(archive, "word/styles.xml", problems))
+    numbering = Numbering(_optional_part(archive, "word/numbering.xml", problems))
+    meta, app_pages = _metadata(archive, problems)
+
+    reader = _Reader(styles, numbering, _section_breaks(body))
+    reader.container(body)
+    if not reader.blocks and not reader.tables:
+        raise EmptyDocument("empty DOCX: the document body has no text and no tables")
+    n_pages = max(reader.page, app_pages or 0)
+    if n_pages > limits.max_pages:
+        raise UnsafeDocument(
+            f"refused: DOCX has about {n_pages} pages, over the limit {limits.max_pages}"
+        )
+    log.debug("DOCX %s: %d blocks, %d tables", source_uri, len(reader.blocks), len(reader.tables))
+    return Document(
+        doc_id=doc_id,
+        source_uri=source_uri,
+        media_type=media_type,
+        blocks=tuple(reader.blocks),
+        tables=tuple(reader.tables),
+        n_pages=n_pages,
+        title=meta.get("title"),
+        problems=tuple(problems),
+        meta=meta,
+    )

@@ -1,0 +1,230 @@
+"""PDF -> `Document` with pdfplumber: the entry point, error wording and page assembly.
+
+Each page is parsed once: its glyphs (`page.chars`) feed both the table cells
+and the running text; the table finder runs only on pages that draw rules.
+pypdfium2 opens the file first because it answers in microseconds whether a
+password is needed and how many pages there are, so a 10,000-page file is
+refused before pdfminer parses anything.
+
+Owned here: failures (`EncryptedDocument`, `CorruptDocument`, `UnsafeDocument`),
+reading order across pages, stitching of paragraphs and tables cut by a page
+break. Lines and spacing live in `pdf_lines`, paragraphs in `pdf_blocks`,
+tables in `pdf_tables`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pdfplumber
+import pypdfium2
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psexceptions import PSEOF, PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .errors import CorruptDocument, EncryptedDocument, UnsafeDocument
+from .limits import Limits
+from .model import Block, Document, Table
+from .pdf_blocks import (
+    BlockDraft,
+    PageLines,
+    build_blocks,
+    can_join_pages,
+    is_page_furniture,
+    measure_layout,
+)
+from .pdf_lines import group_lines, make_line
+from .pdf_tables import (
+    RawTable,
+    assign_chars,
+    can_continue,
+    find_raw_tables,
+    has_ruling,
+    stitch,
+    to_table,
+)
+
+__all__ = ["extract"]
+
+log = logging.getLogger(__name__)
+
+# What a broken file makes pdfminer raise besides its own exceptions.
+_PARSE_ERRORS = (PdfminerException, PSException, ValueError, KeyError, TypeError, IndexError)
+
+
+@dataclass(slots=True)
+class _Page:
+    lines: PageLines
+    tables: list[RawTable]
+    scanned: bool  # images but not one glyph: a scan that needs OCR
+
+
+def extract(
+    data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "pdf"
+) -> Document:
+    """Read a PDF into blocks and tables in reading order, or raise an ExtractionError."""
+    _check_with_pdfium(data, limits)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as e:
+        raise _translate(e) from e
+    problems: list[str] = []
+    with pdf:
+        try:
+            pages = pdf.pages
+        except _PARSE_ERRORS as e:
+            raise _translate(e) from e
+        if len(pages) > limits.max_pages:
+            raise _too_many_pages(len(pages), limits)
+        read: list[_Page] = []
+        for page in pages:
+            try:
+                read.append(_read_page(page))
+            except _PARSE_ERRORS as e:
+                problems.append(f"page {page.page_number} cannot be read: {_reason(e)}")
+                log.warning("%s: page %d cannot be read: %s", source_uri, page.page_number, e)
+            finally:
+                page.close()
+        if pages and not read:
+            raise CorruptDocument(f"corrupt PDF: no page can be read ({problems[0]})")
+        metadata = dict(pdf.metadata)
+    for part in read:
+        if part.scanned:
+            problems.append(f"page {part.lines.page} has no text layer, only images (OCR needed)")
+    blocks, tables = _assemble(read)
+    title = metadata.get("Title")
+    return Document(
+        doc_id=doc_id,
+        source_uri=source_uri,
+        media_type=media_type,
+        blocks=tuple(blocks),
+        tables=tuple(tables),
+        n_pages=len(pages),
+        title=(title.strip() or None) if isinstance(title, str) else None,
+        problems=tuple(problems),
+        meta={
+            f"pdf_{key.lower()}": value.strip()
+            for key, value in metadata.items()
+            if key in ("Producer", "Creator", "Author") and isinstance(value, str) and value.strip()
+        },
+    )
+
+
+def _check_with_pdfium(data: bytes, limits: Limits) -> None:
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        if getattr(e, "err_code", None) == pypdfium2.raw.FPDF_ERR_PASSWORD:
+            raise EncryptedDocument("encrypted PDF: a password is needed") from e
+        # Anything else (a damaged cross-reference table...) pdfminer may still read
+        # or will fail with a more precise reason.
+        return
+    try:
+        n_pages = len(document)
+    finally:
+        document.close()
+    if n_pages > limits.max_pages:
+        raise _too_many_pages(n_pages, limits)
+
+
+def _too_many_pages(n_pages: int, limits: Limits) -> UnsafeDocument:
+    return UnsafeDocument(
+        f"refused: the PDF has {n_pages:,} pages, more than the limit {limits.max_pages:,} "
+        "(raise Limits.max_pages to read it)"
+    )
+
+
+def _reason(error: BaseException) -> str:
+    # pdfplumber wraps pdfminer's error; the wrapped one says what is wrong.
+    inner = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    return str(inner) or type(inner).__name__
+
+
+def _translate(error: BaseException) -> Exception:
+    inner = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    if isinstance(inner, PDFPasswordIncorrect):
+        return EncryptedDocument("encrypted PDF: a password is needed")
+    if isinstance(inner, PDFEncryptionError):
+        return EncryptedDocument(f"encrypted PDF: its encryption cannot be read ({inner})")
+    if isinstance(inner, PSEOF):
+        return CorruptDocument(
+            f"corrupt PDF: the file is cut short ({inner}); it was probably truncated, "
+            "download it again"
+        )
+    return CorruptDocument(f"corrupt PDF: {_reason(error)}")
+
+
+def _read_page(page: Any) -> _Page:
+    chars = page.chars
+    tables = find_raw_tables(page) if has_ruling(page) else []
+    outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
+    height = float(page.height)
+    lines = [make_line(group) for group in group_lines(outside)]
+    lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
+    page_lines = PageLines(
+        page=int(page.page_number),
+        width=float(page.width),
+        height=height,
+        lines=lines,
+        barriers=[table.top for table in tables],
+    )
+    return _Page(page_lines, tables, scanned=not chars and bool(page.images))
+
+
+def _assemble(pages: list[_Page]) -> tuple[list[Block], list[Table]]:
+    """Blocks and tables of all pages in reading order, stitched across page breaks."""
+    layout = measure_layout([page.lines for page in pages])
+    items: list[BlockDraft | RawTable] = []
+    last_page = 0
+    for page in pages:
+        drafts = build_blocks(page.lines, layout)
+        on_page: list[tuple[float, int, BlockDraft | RawTable]] = [
+            (draft.top, 1, draft) for draft in drafts
+        ]
+        on_page += [(table.top, 0, table) for table in page.tables]
+        on_page.sort(key=lambda entry: (entry[0], entry[1]))
+        for position, (_, _, item) in enumerate(on_page):
+            follows = bool(items) and position == 0 and page.lines.page == last_page + 1
+            if follows and _join_across_break(items, item):
+                continue
+            items.append(item)
+        last_page = page.lines.page
+    return _finish(items)
+
+
+def _join_across_break(items: list[BlockDraft | RawTable], item: BlockDraft | RawTable) -> bool:
+    """Continue the last item of the page before with `item`, the first of this page."""
+    previous = items[-1]
+    if isinstance(previous, RawTable) and isinstance(item, RawTable):
+        if not can_continue(previous, item):
+            return False
+        items[-1] = stitch(previous, item)
+        return True
+    if isinstance(previous, BlockDraft) and isinstance(item, BlockDraft):
+        if not can_join_pages(previous, item):
+            return False
+        previous.lines.extend(item.lines)
+        return True
+    return False
+
+
+def _finish(items: list[BlockDraft | RawTable]) -> tuple[list[Block], list[Table]]:
+    blocks: list[Block] = []
+    tables: list[Table] = []
+    for order, item in enumerate(items):
+        if isinstance(item, RawTable):
+            tables.append(to_table(item, order=order))
+        else:
+            blocks.append(
+                Block(
+                    order=order,
+                    page=item.page,
+                    text=item.text(),
+                    kind=item.kind(),
+                    style=item.style(),
+                )
+            )
+    return blocks, tables

@@ -1,0 +1,147 @@
+"""PDF characters -> text lines: grouping by baseline, spacing, and the look of a line.
+
+pdfplumber gives one dict per glyph. This module owns turning a bag of glyphs
+(a page outside its tables, or one table cell) into `TextLine`s whose text has
+the spaces the file holds and none that only come from justification: a
+justified Chinese line is stretched with gaps between characters ("过 湖 北 省"),
+which are layout, not text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["TextLine", "group_lines", "join_wrapped", "line_text", "make_line"]
+
+Char = dict[str, Any]
+
+# Font names that say bold; 黑体 (Hei) and sans-serif CJK faces are the "bold" of a
+# Chinese official document, whose body is set in a serif (宋体/仿宋).
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|sans|hei|黑", re.IGNORECASE)
+# A gap this many font sizes wide between two glyphs stands for a blank, whatever the script.
+_BLANK_GAP = 1.5
+# Between two Latin/digit glyphs a much smaller gap is a word space the writer did not
+# draw as a glyph.
+_WORD_GAP = 0.25
+
+
+@dataclass(slots=True)
+class TextLine:
+    """One visual line: its glyphs' box, modal font size and look."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    bold: bool  # at least 80% of the glyphs are set in a bold or sans face
+    red: bool  # most glyphs are red (the 发文机关标志 of a red-head document)
+    n_chars: int
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _is_red(color: Any) -> bool:
+    if not isinstance(color, tuple | list):
+        return False
+    values = [float(v) for v in color if isinstance(v, int | float)]
+    if len(values) == 3:
+        r, g, b = values
+        return r > 0.6 and g < 0.35 and b < 0.35
+    if len(values) == 4:
+        c, m, y, k = values
+        return c < 0.2 and m > 0.6 and y > 0.6 and k < 0.3
+    return False
+
+
+def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
+    """Glyphs grouped into visual lines, top to bottom, each line left to right.
+
+    A glyph joins the current line when its vertical centre lies within the
+    line's extent, so mixed fonts and raised footnote marks stay on their line.
+    """
+    ordered = sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"]))
+    lines: list[list[Char]] = []
+    top = bottom = 0.0
+    for char in ordered:
+        middle = (char["top"] + char["bottom"]) / 2
+        if lines and top <= middle <= bottom:
+            lines[-1].append(char)
+            bottom = max(bottom, char["bottom"])
+        else:
+            lines.append([char])
+            top, bottom = char["top"], char["bottom"]
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def line_text(chars: Sequence[Char]) -> str:
+    """The text of one line's glyphs (sorted left to right), spaced as the file holds it."""
+    parts: list[str] = []
+    prev: Char | None = None
+    for char in chars:
+        text = unicodedata.normalize("NFC", char["text"])
+        if prev is not None:
+            # Writers that fake bold draw each glyph twice at almost the same place.
+            if text == prev["text"] and abs(char["x0"] - prev["x0"]) < 0.5:
+                continue
+            gap = char["x0"] - prev["x1"]
+            size = max(float(prev["size"]), 1.0)
+            last = parts[-1][-1:] if parts else ""
+            if not text.isspace() and last and not last.isspace():
+                wide_blank = gap > _BLANK_GAP * size
+                word_space = (
+                    gap > _WORD_GAP * size and _is_word_char(last) and _is_word_char(text[:1])
+                )
+                if wide_blank or word_space:
+                    parts.append(" ")
+        parts.append(text)
+        prev = char
+    return "".join(parts).strip()
+
+
+def make_line(chars: Sequence[Char]) -> TextLine:
+    """A `TextLine` from one group of `group_lines`."""
+    sizes = Counter(round(float(c["size"]), 1) for c in chars if not c["text"].isspace())
+    visible = [c for c in chars if not c["text"].isspace()] or list(chars)
+    bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname") or ""))
+    red = sum(1 for c in visible if _is_red(c.get("non_stroking_color")))
+    return TextLine(
+        top=min(c["top"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        x0=min(c["x0"] for c in visible),
+        x1=max(c["x1"] for c in visible),
+        size=sizes.most_common(1)[0][0] if sizes else float(chars[0]["size"]),
+        text=line_text(chars),
+        bold=bold >= 0.8 * len(visible),
+        red=red > 0.5 * len(visible),
+        n_chars=len(visible),
+    )
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Join two lines of one paragraph: no space, except between two Latin words."""
+    if not first:
+        return second
+    if not second:
+        return first
+    if _is_latin_letter(first[-1]) and _is_latin_letter(second[0]):
+        return f"{first} {second}"
+    return first + second

@@ -1,0 +1,250 @@
+"""Ruled PDF tables -> `Table`: cell geometry, merged-cell spans, stitching across pages.
+
+pdfplumber's `find_tables` returns one bounding box per visible cell; a merged
+cell is one big box. The grid is rebuilt from those boxes: every distinct cell
+edge is a column (x) or row (y) boundary, and a box that crosses k boundaries
+spans k+1 columns or rows. That is exact where pdfplumber's `None` placeholders
+are only a hint. A table cut by a page break is stitched back by laying the
+parts one under the other in document coordinates (`doctop`), so the same
+geometry rule gives the spans of the stitched table.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Cell, Table
+from .pdf_lines import Char, group_lines, line_text
+
+__all__ = [
+    "RawTable",
+    "assign_chars",
+    "can_continue",
+    "find_raw_tables",
+    "has_ruling",
+    "stitch",
+    "to_table",
+]
+
+_EDGE_TOLERANCE = 2.0  # points: cell edges closer than this are one grid line
+_STITCH_TOLERANCE = 3.0  # points: outer edges of two parts of one table
+
+
+@dataclass(slots=True)
+class RawCell:
+    x0: float
+    top: float  # in document coordinates (page doctop + page y)
+    x1: float
+    bottom: float
+    chars: list[Char] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A table (or the parts of one, stitched) before it becomes a `Table`."""
+
+    pages: list[int]
+    cells: list[RawCell]
+    top: float  # on its first page, page coordinates: for reading order
+    bbox: tuple[float, float, float, float]  # last part, page coordinates
+    col_edges: list[float]  # x boundaries of the last part
+
+    @property
+    def x0(self) -> float:
+        return self.bbox[0]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
+
+
+def has_ruling(page: Any) -> bool:
+    """True when the page draws at least two horizontal and two vertical rules.
+
+    The table finder is by far the slowest step; a page of text (perhaps with
+    the red rule under a 发文机关标志) cannot hold a ruled table, so it is skipped.
+    """
+    horizontal = vertical = 0
+    for obj in page.objects.get("line", ()):
+        if abs(obj["top"] - obj["bottom"]) < 1:
+            horizontal += 1
+        elif abs(obj["x0"] - obj["x1"]) < 1:
+            vertical += 1
+    for obj in page.objects.get("rect", ()):
+        width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        horizontal += 2 if height > 2 else 1 if width > 2 else 0
+        vertical += 2 if width > 2 else 1 if height > 2 else 0
+    if page.objects.get("curve"):
+        # Curves may draw rules too (some writers stroke table borders as paths).
+        return True
+    return horizontal >= 2 and vertical >= 2
+
+
+def _cluster(values: Sequence[float]) -> list[float]:
+    """Distinct boundaries: values closer than the tolerance collapse into their mean."""
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][0] <= _EDGE_TOLERANCE:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [sum(group) / len(group) for group in groups]
+
+
+def _nearest(edges: Sequence[float], value: float) -> int:
+    index = bisect.bisect_left(edges, value)
+    if index == 0:
+        return 0
+    if index == len(edges):
+        return len(edges) - 1
+    return index if edges[index] - value < value - edges[index - 1] else index - 1
+
+
+def find_raw_tables(page: Any) -> list[RawTable]:
+    """The ruled tables of one page with their cell boxes (text comes later)."""
+    offset = float(page.initial_doctop)
+    tables: list[RawTable] = []
+    for found in page.find_tables():
+        boxes = [box for box in found.cells if box is not None]
+        if len(boxes) < 2:
+            # A single framed box is a text frame, not a table: its text stays a block.
+            continue
+        cells = [RawCell(x0, top + offset, x1, bottom + offset) for x0, top, x1, bottom in boxes]
+        x0, top, x1, bottom = found.bbox
+        tables.append(
+            RawTable(
+                pages=[int(page.page_number)],
+                cells=cells,
+                top=float(top),
+                bbox=(float(x0), float(top), float(x1), float(bottom)),
+                col_edges=_cluster([c.x0 for c in cells] + [c.x1 for c in cells]),
+            )
+        )
+    return tables
+
+
+def assign_chars(tables: Sequence[RawTable], chars: Sequence[Char], offset: float) -> list[Char]:
+    """Put each glyph into the cell under its centre; return the glyphs outside all tables."""
+    grids = []
+    for table in tables:
+        xs = _cluster([c.x0 for c in table.cells] + [c.x1 for c in table.cells])
+        ys = _cluster([c.top for c in table.cells] + [c.bottom for c in table.cells])
+        where: dict[tuple[int, int], RawCell] = {}
+        for cell in table.cells:
+            for r in range(_nearest(ys, cell.top), _nearest(ys, cell.bottom)):
+                for c in range(_nearest(xs, cell.x0), _nearest(xs, cell.x1)):
+                    where[r, c] = cell
+        grids.append((xs, ys, where))
+    outside: list[Char] = []
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        cy = (char["top"] + char["bottom"]) / 2 + offset
+        for xs, ys, where in grids:
+            if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+                column = bisect.bisect_right(xs, cx) - 1
+                row = bisect.bisect_right(ys, cy) - 1
+                target = where.get((row, column))
+                if target is not None:
+                    target.chars.append(char)
+                    break
+        else:
+            # Outside every table, or inside a frame where pdfplumber found no cell:
+            # such text stays in the running text rather than being lost.
+            outside.append(char)
+    for table in tables:
+        for cell in table.cells:
+            lines = (line_text(line) for line in group_lines(cell.chars))
+            cell.text = "\n".join(line for line in lines if line)
+            cell.chars = []
+    return outside
+
+
+def _first_row(table: RawTable) -> list[RawCell]:
+    top = min(cell.top for cell in table.cells)
+    return sorted(
+        (cell for cell in table.cells if cell.top - top <= _EDGE_TOLERANCE), key=lambda c: c.x0
+    )
+
+
+def can_continue(previous: RawTable, following: RawTable) -> bool:
+    """True when `following`, first on its page, continues `previous`, last on the page before.
+
+    The outer edges must line up and most column boundaries must recur; a part
+    may split a column further (a sub-table of a form), so the boundaries of the
+    part with fewer columns need only be found among the other's.
+    """
+    if following.pages[0] != previous.pages[-1] + 1:
+        return False
+    if abs(previous.x0 - following.x0) > _STITCH_TOLERANCE:
+        return False
+    if abs(previous.x1 - following.x1) > _STITCH_TOLERANCE:
+        return False
+    inner_prev = previous.col_edges[1:-1]
+    inner_next = following.col_edges[1:-1]
+    fewer, more = sorted((inner_prev, inner_next), key=len)
+    if not fewer:
+        return True
+    shared = sum(1 for x in fewer if any(abs(x - y) <= _STITCH_TOLERANCE for y in more))
+    return shared * 2 >= len(fewer)
+
+
+def stitch(previous: RawTable, following: RawTable) -> RawTable:
+    """One table from two parts; a header row repeated on the new page is dropped."""
+    cells = following.cells
+    head_prev, head_next = _first_row(previous), _first_row(following)
+    texts_prev = [cell.text for cell in head_prev]
+    texts_next = [cell.text for cell in head_next]
+    if texts_next == texts_prev and any(texts_next):
+        repeated = {id(cell) for cell in head_next}
+        cells = [cell for cell in cells if id(cell) not in repeated]
+    # Snap the new part's column edges onto the previous part's where they agree,
+    # so a 0.5 pt drift between pages does not make a sliver column.
+    known = _cluster([c.x0 for c in previous.cells] + [c.x1 for c in previous.cells])
+    for cell in cells:
+        for name in ("x0", "x1"):
+            value = getattr(cell, name)
+            index = _nearest(known, value)
+            if abs(known[index] - value) <= _STITCH_TOLERANCE:
+                setattr(cell, name, known[index])
+    return RawTable(
+        pages=previous.pages + following.pages,
+        cells=previous.cells + cells,
+        top=previous.top,
+        bbox=following.bbox,
+        col_edges=following.col_edges,
+    )
+
+
+def to_table(raw: RawTable, *, order: int) -> Table:
+    """The `Table` of a raw table: anchors with spans from the cell geometry."""
+    xs = _cluster([c.x0 for c in raw.cells] + [c.x1 for c in raw.cells])
+    ys = _cluster([c.top for c in raw.cells] + [c.bottom for c in raw.cells])
+    cells: dict[tuple[int, int], Cell] = {}
+    for raw_cell in raw.cells:
+        row, col = _nearest(ys, raw_cell.top), _nearest(xs, raw_cell.x0)
+        rowspan = max(1, _nearest(ys, raw_cell.bottom) - row)
+        colspan = max(1, _nearest(xs, raw_cell.x1) - col)
+        if (row, col) not in cells:
+            cells[row, col] = Cell(row, col, raw_cell.text, rowspan, colspan)
+    # Rows with no anchor left (a dropped repeated header) would be empty lines.
+    used_rows = sorted(
+        {r for cell in cells.values() for r in range(cell.row, cell.row + cell.rowspan)}
+    )
+    renumber = {old: new for new, old in enumerate(used_rows)}
+    final = []
+    for cell in sorted(cells.values(), key=lambda c: (c.row, c.col)):
+        last = renumber[cell.row + cell.rowspan - 1]
+        row = renumber[cell.row]
+        final.append(Cell(row, cell.col, cell.text, last - row + 1, cell.colspan))
+    return Table(
+        order=order,
+        page=raw.pages[0],
+        cells=tuple(final),
+        n_rows=len(used_rows),
+        n_cols=max(1, len(xs) - 1),
+        pages=tuple(raw.pages),
+    )

@@ -1,0 +1,188 @@
+"""Scheduled ingestion: the ingest flow as a Prefect deployment with a schedule, served here.
+
+`serve()` registers the flow `scheduled-ingest` with a cron or interval schedule on a
+real Prefect server (PREFECT_API_URL) and runs its scheduled runs until stopped. Each
+run re-reads its inputs (an inbox folder is walked again, a sources file is read again,
+so new lines are picked up), ingests only new or changed files (the ingest flow skips
+documents already loaded), publishes the curated files and rebuilds the dashboard.
+
+Deployment parameters must be JSON, so the scheduled flow takes plain strings and
+builds `Settings` itself; the ingest flow runs as its subflow (with its
+`ingest-summary` artifact).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.settings import get_current_settings
+from prefect.types.entrypoint import EntrypointType
+
+from .ingest import run_ingest
+from .settings import Settings, load_settings
+
+__all__ = [
+    "DEPLOYMENT_NAME",
+    "ServeError",
+    "check_server",
+    "read_sources_file",
+    "scheduled_ingest",
+    "serve",
+]
+
+DEPLOYMENT_NAME = "noticeflow-ingest"
+SERVER_HELP = (
+    "start one with `prefect server start` (its UI is then at http://127.0.0.1:4200) "
+    "and point noticeflow at it: `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+)
+
+
+class ServeError(RuntimeError):
+    """Scheduled ingestion cannot start or a scheduled run cannot read its inputs."""
+
+
+def _is_url(source: str) -> bool:
+    return "://" in source
+
+
+def read_sources_file(path: Path) -> list[str]:
+    """The sources a text file lists: one path or URL a line; blank lines and `#` lines skipped.
+
+    Relative paths are taken relative to the file's folder.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise ServeError(f"cannot read the sources file {path}: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise ServeError(f"the sources file {path} is not UTF-8 text: {e}") from e
+    sources = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if _is_url(line) or Path(line).is_absolute():
+            sources.append(line)
+        else:
+            sources.append(str((path.parent / line).resolve()))
+    return sources
+
+
+def check_server() -> str:
+    """The API URL of the Prefect server to serve on; raises ServeError when none answers."""
+    url = get_current_settings().api.url
+    if not url:
+        raise ServeError(f"PREFECT_API_URL is not set: schedules need a Prefect server; {SERVER_HELP}")
+    url = url.rstrip("/")
+    try:
+        response = httpx.get(f"{url}/health", timeout=5)
+        response.raise_for_status()
+    except httpx.HTTPError as e:
+        raise ServeError(f"no Prefect server answers at {url} ({e}); {SERVER_HELP}") from e
+    return url
+
+
+@task(name="dashboard", cache_policy=NO_CACHE)
+def dashboard_task(db: Path, output: Path) -> str:
+    from warehouse import connect
+    from warehouse.dashboard import build_dashboard
+
+    con = connect(db, read_only=True)
+    try:
+        return str(build_dashboard(con, output))
+    finally:
+        con.close()
+
+
+@flow(name="scheduled-ingest")
+def scheduled_ingest(
+    sources: list[str], db: str, out: str, sources_file: str | None = None
+) -> dict[str, int]:
+    """Ingest `sources` plus what `sources_file` lists now; publish; rebuild the dashboard."""
+    logger = get_run_logger()
+    settings = load_settings().with_overrides(db=Path(db), out=Path(out))
+    inputs = list(sources)
+    if sources_file:
+        inputs += read_sources_file(Path(sources_file))
+    summary = run_ingest(inputs, settings)
+    dashboard = dashboard_task(settings.db, settings.out / "dashboard.html")
+    counts = summary.status_counts
+    logger.info(
+        "%d files processed (%d ok, %d partial, %d failed), %d unchanged, %d missing; "
+        "dashboard: %s",
+        len(summary.outcomes),
+        counts["ok"],
+        counts["partial"],
+        counts["failed"],
+        len(summary.skipped),
+        len(summary.missing),
+        dashboard,
+    )
+    return {
+        "processed": len(summary.outcomes),
+        "failed": counts["failed"],
+        "skipped": len(summary.skipped),
+        "missing": len(summary.missing),
+    }
+
+
+def _parameters(sources: list[str] | Path, settings: Settings) -> dict[str, object]:
+    if isinstance(sources, Path):
+        listed, sources_file = [], str(sources.resolve())
+    else:
+        listed = [s if _is_url(s) else str(Path(s).resolve()) for s in sources]
+        sources_file = None
+    return {
+        "sources": listed,
+        "db": str(settings.db.resolve()),
+        "out": str(settings.out.resolve()),
+        "sources_file": sources_file,
+    }
+
+
+def serve(
+    sources: list[str] | Path,
+    settings: Settings,
+    cron: str | None,
+    interval: float | None,
+    *,
+    name: str = DEPLOYMENT_NAME,
+) -> None:
+    """Register `scheduled-ingest` with a schedule on the Prefect server and serve it.
+
+    `sources`: paths or URLs (folders are walked again at each run), or a Path to a
+    sources file that is read again at each run. Exactly one of `cron` and `interval`
+    (seconds). Blocks until interrupted; runs never overlap (one at a time per
+    deployment: a run due while another is going is cancelled, the next one catches up).
+    """
+    if (cron is None) == (interval is None):
+        raise ServeError("give exactly one schedule: a cron expression or an interval")
+    if cron is not None:
+        try:
+            CronSchedule(cron=cron)
+        except ValueError as e:
+            raise ServeError(f"not a valid cron expression: {cron!r}") from e
+    if interval is not None and interval <= 0:
+        raise ServeError(f"the interval must be a positive number of seconds, got {interval}")
+    if isinstance(sources, Path) and not sources.is_file():
+        raise ServeError(f"no sources file at {sources}")
+    parameters = _parameters(sources, settings)
+    check_server()
+    scheduled_ingest.serve(
+        name=name,
+        cron=cron,
+        interval=interval,
+        parameters=parameters,
+        description="noticeflow: ingest new or changed notices and forms, publish, dashboard",
+        tags=["noticeflow"],
+        limit=1,
+        global_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )

@@ -1,0 +1,228 @@
+"""One notice Document -> NoticeRecords: the Notice row and everything read from it.
+
+Owns the Notice record (curated.notices): title, issuer, region and level, own
+文号, doc_type, plan_year, dates. It calls the readers of policy terms
+(`terms.extract_terms`), programme rows (`projects`), the 附件 list
+(`attachments`) and cited documents (`citations`). Also tells an official notice
+from a submitted form (`looks_like_notice`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.model import Document
+
+from .attachments import extract_attachments
+from .citations import extract_citations
+from .dates import parse_date
+from .docnumbers import DocNumber
+from .notice_header import (
+    NoticeLine,
+    TitleSpan,
+    find_own_number,
+    find_published_date,
+    find_signature,
+    find_title,
+    header_issuer,
+    notice_lines,
+)
+from .projects import extract_projects
+from .records import Notice, NoticeRecords, PlanProject, PolicyTerm
+from .regions import NATIONAL, locate_issuer, region_of_doc_prefix
+from .terms import extract_terms
+from .text import clean_text
+
+__all__ = [
+    "classify_doc_type",
+    "looks_like_notice",
+    "normalize_notice",
+    "place_of_issuer",
+    "plan_year_of",
+]
+
+_DOC_TYPES_FILE = Path(__file__).with_name("data") / "doc_types.json"
+_YEAR = r"((?:19|20)[0-9]{2})\s*年度?"
+# The programme year as the body names it when the title does not: "2025年高级研修项目".
+_BODY_PLAN_YEAR = re.compile(
+    _YEAR + r"(?:国家级|省级|全省|全国)?(?:专业技术人[员才]知识更新工程)?(?:国家级|省级)?高级研修"
+)
+_TITLE_YEAR = re.compile(_YEAR)
+_ADDRESSEE_WINDOW = 12
+# A city-level office whose city the region table does not know: "某某市人力资源和社会保障局".
+_CITY_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区)(?!场)")
+
+
+@dataclass(frozen=True, slots=True)
+class _DocTypeRules:
+    programme_words: tuple[str, ...]
+    excluded_words: tuple[str, ...]
+    rules: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    default: str
+
+
+@lru_cache(maxsize=1)
+def _doc_type_rules() -> _DocTypeRules:
+    raw = json.loads(_DOC_TYPES_FILE.read_text(encoding="utf-8"))
+    return _DocTypeRules(
+        programme_words=tuple(raw["programme_words"]),
+        excluded_words=tuple(raw["excluded_words"]),
+        rules=tuple(
+            (rule["doc_type"], tuple(tuple(group) for group in rule["all_of"]))
+            for rule in raw["rules"]
+        ),
+        default=raw["default"],
+    )
+
+
+def classify_doc_type(title: str | None) -> str:
+    """plan | call_for_topics | call_for_applications | other, from the notice title."""
+    rules = _doc_type_rules()
+    if not title:
+        return rules.default
+    if not any(word in title for word in rules.programme_words):
+        return rules.default
+    if any(word in title for word in rules.excluded_words):
+        return rules.default
+    for doc_type, groups in rules.rules:
+        if all(any(word in title for word in group) for group in groups):
+            return doc_type
+    return rules.default
+
+
+def plan_year_of(title: str | None, body: str) -> int | None:
+    """The programme year: the year the title names, else "20XX年…高级研修" in the body."""
+    if title:
+        match = _TITLE_YEAR.search(title)
+        if match is not None:
+            return int(match.group(1))
+    match = _BODY_PLAN_YEAR.search(clean_text(body))
+    return int(match.group(1)) if match else None
+
+
+def place_of_issuer(
+    issuer: str | None, number: DocNumber | None, title: str | None
+) -> tuple[str | None, str | None]:
+    """(region, issuer_level) from the issuer, else the 文号 prefix, else the title."""
+    for name in (issuer, title):
+        if not name:
+            continue
+        place = locate_issuer(name)
+        if place is not None:
+            return place.region, place.level
+        if name is issuer and _CITY_OFFICE.match(name) and number is not None:
+            return region_of_doc_prefix(number.prefix), "municipal"
+    if number is not None:
+        region = region_of_doc_prefix(number.prefix)
+        if region is not None:
+            return region, "national" if region == NATIONAL else "provincial"
+    return None, None
+
+
+def _page_title(doc: Document) -> str | None:
+    # A web page's <title> / ArticleTitle is written for the article; an office file's
+    # metadata title is often a leftover of the template it was made from.
+    return doc.title if doc.media_type == "html" else None
+
+
+def _published(doc: Document, lines: list[NoticeLine], title: TitleSpan | None) -> date | None:
+    if not doc.published_date:
+        # A web page saved as text keeps its "发布日期：…" line but no metadata.
+        return find_published_date(lines, title)
+    try:
+        return date.fromisoformat(doc.published_date.strip())
+    except ValueError:
+        return parse_date(doc.published_date)
+
+
+def _is_addressee(text: str) -> bool:
+    # The 主送 line: "各市、州…人力资源和社会保障局，各有关单位：".
+    compact = clean_text(text)
+    return compact.startswith("各") and compact.endswith(("：", ":"))
+
+
+def looks_like_notice(doc: Document) -> bool:
+    """True for an official notice: a "关于…的通知" title near the top, or a 文号 header
+    over a 主送 line. Filled-in forms and attachment templates give False."""
+    lines = notice_lines(doc)
+    title = find_title(lines, page_title=_page_title(doc))
+    if title is not None and title.text.endswith("通知"):
+        return True
+    number = find_own_number(lines, title)
+    if number is None:
+        return False
+    return any(_is_addressee(line.text) for line in lines[:_ADDRESSEE_WINDOW])
+
+
+def _notice(
+    doc: Document, lines: list[NoticeLine], problems: list[str]
+) -> tuple[Notice, DocNumber | None]:
+    title_span: TitleSpan | None = find_title(lines, page_title=_page_title(doc))
+    title = title_span.text if title_span else None
+    if title is None:
+        problems.append("no notice title found: no '关于…的通知' line near the top")
+    number = find_own_number(lines, title_span)
+    signature = find_signature(lines, start=title_span.end if title_span else 0)
+    issuer = (signature.issuer if signature else None) or header_issuer(lines, title_span)
+    if issuer is None:
+        problems.append("no issuer found: no office name above the date or in the header")
+    if signature is None or signature.issued_date is None:
+        problems.append("no issue date found: no date line under the signature")
+    region, level = place_of_issuer(issuer, number, title)
+    notice = Notice(
+        notice_id=doc.doc_id,
+        source_uri=doc.source_uri,
+        title=title,
+        issuer=issuer,
+        issuer_level=level,
+        region=region,
+        doc_number=number.text if number else None,
+        doc_number_prefix=number.prefix if number else None,
+        doc_number_year=number.year if number else None,
+        doc_number_serial=number.serial if number else None,
+        doc_type=classify_doc_type(title),
+        plan_year=plan_year_of(title, doc.text),
+        issued_date=signature.issued_date if signature else None,
+        published_date=_published(doc, lines, title_span),
+    )
+    return notice, number
+
+
+def normalize_notice(doc: Document) -> NoticeRecords:
+    """Everything read from one notice: metadata, terms, programmes, attachments, citations."""
+    problems: list[str] = []
+    lines = notice_lines(doc)
+    notice, number = _notice(doc, lines, problems)
+    terms: tuple[PolicyTerm, ...] = ()
+    projects: tuple[PlanProject, ...] = ()
+    if notice.doc_type != "other":
+        terms = tuple(
+            extract_terms(
+                doc,
+                notice_id=notice.notice_id,
+                plan_year=notice.plan_year,
+                issuer_level=notice.issuer_level,
+            )
+        )
+        projects = extract_projects(
+            doc,
+            notice_id=notice.notice_id,
+            plan_year=notice.plan_year,
+            region=notice.region,
+            program_level=notice.issuer_level,
+        )
+    return NoticeRecords(
+        notice=notice,
+        terms=terms,
+        projects=projects,
+        attachments=extract_attachments(doc, notice_id=notice.notice_id),
+        cited=extract_citations(
+            doc, notice_id=notice.notice_id, own_number=number.text if number else None
+        ),
+        problems=tuple(problems),
+    )

@@ -1,0 +1,279 @@
+"""Rules that read policy terms out of one sentence.
+
+Each rule pairs a value found by `term_values` with the words around it, found by
+the Matcher patterns of `data/term_patterns.json` (see `nlp.py`): a day count next
+to 研修时间 is a class length, a head count next to 学员 a class size, an amount
+next to 资助/上限 the funding cap, a time limit after 办班结束 a report or expense
+window depending on whether the sentence speaks of reports or of 报销, a date
+followed by 前 a completion or application deadline.
+
+The programme level a rule is about is the last level the sentence named before
+the value ("国家级高级研修项目…5至7天" -> national), unless the clause says the
+rule holds for all (均应…); `terms.py` resolves rules that name no level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from .dates import find_dates
+from .nlp import CUES_KEY, get_nlp
+from .term_sentences import Sentence, clause_bounds
+from .term_values import Quantity, deadline_marker, find_quantities, find_windows
+
+__all__ = ["ALL_LEVELS", "Candidate", "read_sentence"]
+
+# A rule stated for every level at once ("国家级、省级项目均应…").
+ALL_LEVELS = "all"
+_LEVELS = {
+    "LEVEL_NATIONAL": "national",
+    "LEVEL_PROVINCIAL": "provincial",
+    "LEVEL_MUNICIPAL": "municipal",
+    "LEVEL_ALL": ALL_LEVELS,
+}
+# How far (characters) a qualifier written before a number may stand from it:
+# "不少于40人" (0), "上限为13万元" (1), "控制在 40 人" after cleaning (0).
+_QUALIFIER_GAP = 3
+# How far a CUE_*_NEAR word may stand before its number: "每期研修5天", "为期 5 天".
+_NEAR_GAP = 2
+# All a clause may say before a bare bound that continues the rule before it
+# ("不少于3天，一般不超过5天"); anything else ("学员请假不超过3天") is another matter.
+_CONTINUATION = re.compile(r"(?:但|且|并|也|一般|原则上|最长|最短|最多|最少)*")
+# Per-class wording that makes an amount a per-class subsidy rather than a total.
+_PER_CLASS = ("每期", "每班", "每个班", "每个项目", "每项", "每个高研班", "单个项目")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A term read from a sentence, before levels are resolved and duplicates dropped.
+
+    `level` is the level the sentence names: national, provincial, municipal,
+    ALL_LEVELS, or None when it names none.
+    """
+
+    term: str
+    level: str | None
+    value_min: float | None = None
+    value_max: float | None = None
+    approx: bool = False
+    unit: str | None = None
+    value_date: date | None = None
+    evidence: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    label: str
+    start: int
+    end: int
+
+
+def _cues(doc: Doc) -> list[_Cue]:
+    spans: list[Span] = list(doc.spans[CUES_KEY])
+    cues = [_Cue(span.label_, span.start_char, span.end_char) for span in spans]
+    # "国家级、省级高级研修项目" also matches LEVEL_PROVINCIAL on its tail: the
+    # all-levels reading covers it and wins.
+    all_spans = [c for c in cues if c.label == "LEVEL_ALL"]
+    return [
+        c
+        for c in cues
+        if c.label == "LEVEL_ALL"
+        or not c.label.startswith("LEVEL_")
+        or not any(a.start <= c.start < a.end or c.start <= a.start < c.end for a in all_spans)
+    ]
+
+
+def _has(cues: list[_Cue], label: str, start: int, end: int) -> bool:
+    return any(c.label == label and start <= c.start and c.end <= end for c in cues)
+
+
+def _level_at(cues: list[_Cue], text: str, position: int) -> str | None:
+    clause_start, _ = clause_bounds(text, position)
+    if _has(cues, "CUE_ALL", clause_start, position):
+        return ALL_LEVELS if _named_levels(cues, position) else None
+    named = [c for c in cues if c.label in _LEVELS and c.start < position]
+    return _LEVELS[named[-1].label] if named else None
+
+
+def _named_levels(cues: list[_Cue], position: int) -> set[str]:
+    return {_LEVELS[c.label] for c in cues if c.label in _LEVELS and c.start < position}
+
+
+def _bounds(
+    cues: list[_Cue], text: str, q: Quantity
+) -> tuple[float | None, float | None, bool, bool]:
+    """(min, max, approx, bounded_below) for a quantity, from the qualifiers around it."""
+    clause_start, _ = clause_bounds(text, q.start)
+
+    def before(label: str) -> bool:
+        return any(
+            c.label == label
+            and clause_start <= c.start
+            and q.start - _QUALIFIER_GAP <= c.end
+            and c.end <= q.start
+            for c in cues
+        )
+
+    def after(label: str) -> bool:
+        return any(c.label == label and q.end <= c.start <= q.end + 1 for c in cues)
+
+    approx = before("APPROX_BEFORE") or after("APPROX_AFTER")
+    if q.high is not None:
+        return q.low, q.high, approx, False
+    if before("BOUND_MIN_BEFORE") or after("BOUND_MIN_AFTER"):
+        return q.low, None, False, True
+    if before("BOUND_MAX_BEFORE") or after("BOUND_MAX_AFTER"):
+        return None, q.low, False, False
+    return q.low, q.low, approx, False
+
+
+def _without_cues(cues: list[_Cue], text: str, start: int, end: int) -> str:
+    """text[start:end] with the qualifier words the Matcher found there taken out."""
+    kept = list(text[start:end])
+    for cue in cues:
+        if cue.label.startswith(("BOUND_", "APPROX_")) and start <= cue.start and cue.end <= end:
+            for i in range(cue.start, cue.end):
+                kept[i - start] = ""
+    return "".join(kept)
+
+
+def _term_of(cues: list[_Cue], text: str, q: Quantity, bounded_below: bool) -> str | None:
+    start, end = clause_bounds(text, q.start)
+    if q.kind in ("day", "workday") and (
+        _has(cues, "CUE_DURATION", start, end)
+        or _has(cues, "CUE_DURATION_NEAR", max(start, q.start - _NEAR_GAP), q.start)
+    ):
+        return "duration_days"
+    if q.kind == "person" and _has(cues, "CUE_PARTICIPANTS", start, end):
+        return "participants"
+    if q.kind == "yuan" and not bounded_below and _is_funding_cap(cues, text, q):
+        return "funding_cap"
+    return None
+
+
+def _quantity_terms(
+    cues: list[_Cue], sentence: Sentence, date_spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    text = sentence.text
+    found: list[Candidate] = []
+    # quantity kind -> (index in found of its last term, end of that term's clause)
+    last_of_kind: dict[str, tuple[int, int]] = {}
+    for q in find_quantities(text):
+        if any(s < q.end and q.start < e for s, e in date_spans):
+            continue  # the "10日" of "10月10日"
+        low, high, approx, bounded_below = _bounds(cues, text, q)
+        term = _term_of(cues, text, q, bounded_below)
+        if term is None:
+            # "不少于3天，不超过5天": a bare bound in the very next clause continues the rule.
+            index, clause_end = last_of_kind.get(q.kind, (-1, -1))
+            clause_start = clause_bounds(text, q.start)[0]
+            lead = _without_cues(cues, text, clause_start, q.start)
+            continues = clause_start == clause_end + 1 and _CONTINUATION.fullmatch(lead)
+            if index >= 0 and continues and found[index].term != "funding_cap":
+                previous = found[index]
+                if previous.value_max is None and low is None and high is not None:
+                    if previous.value_min is not None and high < previous.value_min:
+                        continue
+                    found[index] = replace(previous, value_max=high)
+                elif previous.value_min is None and high is None and low is not None:
+                    found[index] = replace(previous, value_min=low)
+            continue
+        if term == "funding_cap":
+            # A cap is an upper bound whatever the wording: "每期资助13万元" too.
+            low, high, approx = None, q.low, False
+        last_of_kind[q.kind] = (len(found), clause_bounds(text, q.start)[1])
+        found.append(
+            Candidate(
+                term,
+                _level_at(cues, text, q.start),
+                value_min=low,
+                value_max=high,
+                approx=approx,
+                unit=q.kind,
+                evidence=text,
+                page=sentence.page,
+            )
+        )
+    return found
+
+
+def _is_funding_cap(cues: list[_Cue], text: str, q: Quantity) -> bool:
+    start, _ = clause_bounds(text, q.start)
+    clause = text[start : q.start]
+    capped = _has(cues, "BOUND_MAX_BEFORE", start, q.start) or any(
+        marker in clause for marker in _PER_CLASS
+    )
+    return capped and _has(cues, "CUE_FUNDING", 0, q.start)
+
+
+def _window_terms(cues: list[_Cue], sentence: Sentence) -> list[Candidate]:
+    text = sentence.text
+    windows = find_windows(text)
+    found: list[Candidate] = []
+    for i, window in enumerate(windows):
+        # The papers a window is for are named after it ("…内将经费报销材料报…") or,
+        # failing that, before it ("总结报告…等于项目结束半个月內，报…").
+        after_end = windows[i + 1].start if i + 1 < len(windows) else len(text)
+        before_start = windows[i - 1].end if i > 0 else 0
+        terms: list[str] = []
+        for start, end in ((window.end, after_end), (before_start, window.start)):
+            if _has(cues, "CUE_REIMBURSE", start, end):
+                terms.append("reimbursement_window_days")
+            if _has(cues, "CUE_REPORT", start, end):
+                terms.append("report_window_days")
+            if terms:
+                break
+        level = _level_at(cues, text, window.start)
+        for term in terms:
+            found.append(
+                Candidate(
+                    term,
+                    level,
+                    value_max=window.value,
+                    unit=window.unit,
+                    evidence=text,
+                    page=sentence.page,
+                )
+            )
+    return found
+
+
+def _deadline_terms(
+    cues: list[_Cue], sentence: Sentence, plan_year: int | None
+) -> tuple[list[Candidate], list[tuple[int, int]]]:
+    text = sentence.text
+    dates = find_dates(text, default_year=plan_year)
+    found: list[Candidate] = []
+    for match in dates:
+        if not deadline_marker(text, match.start, match.end):
+            continue
+        start, end = clause_bounds(text, match.start)
+        if _has(cues, "CUE_APPLY", start, end):
+            term = "application_deadline"
+        elif _has(cues, "CUE_COMPLETE", match.end, end):
+            term = "completion_deadline"
+        elif _has(cues, "CUE_APPLY", 0, len(text)) and not _has(cues, "CUE_COMPLETE", 0, end):
+            term = "application_deadline"
+        else:
+            continue
+        level = _level_at(cues, text, match.start)
+        found.append(
+            Candidate(
+                term, level, unit="date", value_date=match.value, evidence=text, page=sentence.page
+            )
+        )
+    return found, [(d.start, d.end) for d in dates]
+
+
+def read_sentence(sentence: Sentence, *, plan_year: int | None) -> list[Candidate]:
+    """Every term `sentence` states, in the order they are written."""
+    doc = get_nlp()(sentence.text)
+    cues = _cues(doc)
+    deadlines, date_spans = _deadline_terms(cues, sentence, plan_year)
+    found = [*_quantity_terms(cues, sentence, date_spans), *_window_terms(cues, sentence)]
+    return [*found, *deadlines]

@@ -1,0 +1,102 @@
+"""Policy terms of a notice: funding cap, class length and size, deadlines, windows.
+
+`extract_terms` reads the notice body sentence by sentence (`term_rules`) and then
+settles which programme level each rule is for:
+
+* a rule whose sentence names a level (国家级 / 省级 …项目) is for that level;
+* a rule stated for all levels at once (国家级、省级…, or 均应… after rules for
+  several levels) has program_level None;
+* a rule that names no level is for the one level the notice sets rules for; when
+  the notice sets rules for several levels it applies to all (None); when it sets
+  none by name it is for the issuer's own level (a province's notice: provincial,
+  the ministry's: national).
+
+One row per (level, term): a rule the notice repeats is kept once, as first stated.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from extractors.model import Document
+
+from .records import PolicyTerm
+from .term_rules import ALL_LEVELS, Candidate, read_sentence
+from .term_sentences import iter_sentences
+
+__all__ = ["TERMS", "extract_terms"]
+
+TERMS = (
+    "funding_cap",
+    "duration_days",
+    "participants",
+    "completion_deadline",
+    "application_deadline",
+    "report_window_days",
+    "reimbursement_window_days",
+)
+_LEVELS = ("national", "provincial", "municipal")
+_log = logging.getLogger(__name__)
+
+
+def _default_level(candidates: list[Candidate], issuer_level: str | None) -> str | None:
+    named = {c.level for c in candidates if c.level in _LEVELS}
+    if len(named) > 1:
+        return None
+    if len(named) == 1:
+        return named.pop()
+    return issuer_level if issuer_level in _LEVELS else None
+
+
+def extract_terms(
+    doc: Document, *, notice_id: str, plan_year: int | None, issuer_level: str | None
+) -> tuple[PolicyTerm, ...]:
+    """The policy terms `doc` states, one per (programme level, term).
+
+    `plan_year` gives the year of dates written as month and day only ("10月10日");
+    `issuer_level` is the level of the issuing office, used for rules that name no
+    programme level in a notice that sets rules for no level by name.
+    """
+    candidates = [
+        candidate
+        for sentence in iter_sentences(doc)
+        for candidate in read_sentence(sentence, plan_year=plan_year)
+    ]
+    default = _default_level(candidates, issuer_level)
+    terms: dict[tuple[str | None, str], PolicyTerm] = {}
+    for c in candidates:
+        if c.level == ALL_LEVELS:
+            level = None
+        elif c.level is None:
+            level = default
+        else:
+            level = c.level
+        key = (level, c.term)
+        if key in terms:
+            if (terms[key].value_min, terms[key].value_max, terms[key].value_date) != (
+                c.value_min,
+                c.value_max,
+                c.value_date,
+            ):
+                _log.info(
+                    "%s: %s for %s stated twice; kept %r, left %r",
+                    notice_id,
+                    c.term,
+                    level,
+                    terms[key].evidence,
+                    c.evidence,
+                )
+            continue
+        terms[key] = PolicyTerm(
+            notice_id=notice_id,
+            program_level=level,
+            term=c.term,
+            value_min=c.value_min,
+            value_max=c.value_max,
+            approx=c.approx,
+            unit=c.unit,
+            value_date=c.value_date,
+            evidence=c.evidence,
+            page=c.page,
+        )
+    return tuple(terms.values())
