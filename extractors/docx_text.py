@@ -164,7 +164,9 @@ def _read_run(
                 code = int(child.get(w("char"), ""), 16)
             except ValueError:
                 continue
-            out.add(symbol_char(child.get(w("font")), code) or chr(code), props)
+            if 0 < code <= 0x10FFFF:
+                # Unknown symbols keep their (private-use) code point: nothing is invented.
+                out.add(symbol_char(child.get(w("font")), code) or chr(code), props)
         elif tag == w("fldChar"):
             box = _checkbox_field(child)
             if box:

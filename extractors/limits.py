@@ -20,6 +20,7 @@ class Limits:
     max_zip_ratio: float = 200.0  # uncompressed / compressed, per member
     max_zip_members: int = 5000
     ocr: bool = True  # read pages with no usable text layer by OCR
+    convert_timeout_s: float = 120.0  # per LibreOffice conversion of a legacy office file
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_pages", "max_unzipped_bytes", "max_zip_members"):
@@ -28,6 +29,11 @@ class Limits:
                 raise ValueError(f"Limits.{name} must be a positive integer, got {value!r}")
         if self.max_zip_ratio <= 1:
             raise ValueError(f"Limits.max_zip_ratio must be above 1, got {self.max_zip_ratio!r}")
+        if not self.convert_timeout_s > 0 or self.convert_timeout_s == float("inf"):
+            raise ValueError(
+                f"Limits.convert_timeout_s must be a positive number of seconds, "
+                f"got {self.convert_timeout_s!r}"
+            )
 
 
 _ENTITY_DECL = re.compile(rb"<!(?:DOCTYPE[^>]*\[|ENTITY)", re.IGNORECASE)

@@ -109,7 +109,8 @@ class Document:
 
     def items(self) -> Iterator[Block | Table]:
         """Blocks and tables interleaved in reading order."""
-        yield from sorted((*self.blocks, *self.tables), key=lambda item: item.order)
+        items: list[Block | Table] = [*self.blocks, *self.tables]
+        yield from sorted(items, key=lambda item: item.order)
 
     @property
     def text(self) -> str:

@@ -49,7 +49,7 @@ _EXTRACTORS: dict[MediaType, str] = {
     MediaType.HTML: "extractors.html",
     MediaType.TXT: "extractors.text",
     MediaType.XLSX: "extractors.xlsx",
-    MediaType.XLS: "extractors.xlsx",
+    MediaType.XLS: "extractors.legacy",  # calamine first, LibreOffice when it cannot
     MediaType.ODS: "extractors.xlsx",
     MediaType.DOC: "extractors.legacy",
     MediaType.WPS: "extractors.legacy",
@@ -105,10 +105,15 @@ def _sniff_ole(data: bytes) -> MediaType:
     def has(name: str) -> bool:
         return name.encode("utf-16-le") in data
 
+    # Kingsoft WPS Office adds a WpsCustomData stream and a KSOProductBuildVer property
+    # (named in the property set's code page: 8-bit or UTF-16).
+    kingsoft = (
+        has("WpsCustomData") or has("Kingsoft") or has("KSOProductBuildVer")
+    ) or b"KSOProductBuildVer" in data
     if has("WordDocument"):
-        return MediaType.WPS if has("WpsCustomData") or has("Kingsoft") else MediaType.DOC
+        return MediaType.WPS if kingsoft else MediaType.DOC
     if has("Workbook") or has("Book"):
-        return MediaType.ET if has("WpsCustomData") or has("Kingsoft") else MediaType.XLS
+        return MediaType.ET if kingsoft else MediaType.XLS
     return MediaType.OLE
 
 

@@ -17,13 +17,14 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from .errors import CorruptDocument, EmptyDocument, EncryptedDocument
+from .errors import CorruptDocument, EmptyDocument, EncryptedDocument, UnsafeDocument
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Block, Cell, Document, Table
 
@@ -56,6 +57,12 @@ def extract(
     else:
         _check_zip_xml(data, limits=limits, kind="XLSX")
         sheets, title = _read_openpyxl(data)
+    if len(sheets) > limits.max_pages:
+        raise UnsafeDocument(
+            f"refused: the workbook has {len(sheets)} sheets, more than the page limit "
+            f"{limits.max_pages} (raise Limits.max_pages to read it)"
+        )
+    log.debug("%s: %d sheets read", source_uri, len(sheets))
     blocks: list[Block] = []
     tables: list[Table] = []
     order = 0
@@ -185,6 +192,9 @@ def _cell_text(value: object, number_format: str) -> str:
 # ---------------------------------------------------------------- number formats
 
 _NUMBER_CHARS = set("0#?.,")
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+_DATE_CODES = re.compile(r"[yYmMdDhHsS]")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0 of the 1900 date system (after its leap bug)
 
 
 def format_number(value: float, number_format: str = "General") -> str:
@@ -204,6 +214,8 @@ def format_number(value: float, number_format: str = "General") -> str:
         section = sections[2]
     if section.strip().lower() in ("general", "@", "") or "?/" in section:
         return _general(value)
+    if _DATE_CODES.search(_LITERALS.sub("", section)):
+        return _serial_date(value)  # a date format openpyxl did not recognise as one
     prefix, pattern, suffix, percent = _parse_section(section)
     if not pattern:
         return prefix + suffix  # a section of only text, e.g. "-" for zero in accounting
@@ -211,6 +223,14 @@ def format_number(value: float, number_format: str = "General") -> str:
         value *= 100
     sign = "-" if negative else ""
     return prefix + sign + _render_digits(abs(value), pattern) + suffix
+
+
+def _serial_date(value: float) -> str:
+    try:
+        moment = _EXCEL_EPOCH + dt.timedelta(days=value)
+    except OverflowError:
+        return _general(value)
+    return _cell_text(moment, "General")
 
 
 def _split_sections(number_format: str) -> list[str]:

@@ -196,5 +196,78 @@ def compare(
     _print_relation(columns, rows)
 
 
+@app.command("dashboard")
+def dashboard_command(
+    db: DbOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="HTML file [default: data/curated/dashboard.html]"),
+    ] = None,
+) -> None:
+    """Build the dashboard: one static HTML page of charts that opens offline."""
+    from warehouse import WarehouseError, connect
+    from warehouse.dashboard import build_dashboard
+
+    settings = load_settings().with_overrides(db=db)
+    target = output or settings.out / "dashboard.html"
+    try:
+        con = connect(settings.db, read_only=True)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    try:
+        written = build_dashboard(con, target)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    finally:
+        con.close()
+    console.print(f"dashboard written to {written}")
+
+
+@app.command("serve")
+def serve_command(
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="An inbox folder (or URL), or a text file listing paths/URLs one a line "
+            "(# comments); read again at every run.",
+        ),
+    ],
+    cron: Annotated[
+        str | None, typer.Option("--cron", help='Cron schedule, e.g. "0 6 * * *".')
+    ] = None,
+    interval: Annotated[
+        float | None, typer.Option("--interval", help="Run every N seconds instead.")
+    ] = None,
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "noticeflow-ingest",
+) -> None:
+    """Ingest on a schedule, served against a Prefect server (PREFECT_API_URL)."""
+    try:
+        settings = load_settings().with_overrides(db=db, out=out)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    if (cron is None) == (interval is None):
+        raise _fail("give one schedule: --cron EXPRESSION or --interval SECONDS", 2)
+    path = Path(source)
+    sources: list[str] | Path
+    if "://" in source or path.is_dir():
+        sources = [source]
+    elif path.is_file():
+        sources = path
+    else:
+        raise _fail(f"{source}: no such folder or sources file", 2)
+    prepare_prefect_environment()
+    from .serve import ServeError, serve
+
+    try:
+        serve(sources, settings, cron, interval, name=name)
+    except ServeError as e:
+        raise _fail(str(e)) from e
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

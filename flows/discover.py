@@ -2,7 +2,9 @@
 
 Skipped while walking: hidden files and folders, Office lock files (`~$x.docx`),
 and a folder's own `README*` (documentation of the folder, not an input).
-A file named explicitly is always read.
+A file named explicitly is always read. Each file keeps its input folder (`root`: the
+folder given, or a named file's own folder): the links of a page read from disk may
+not lead outside it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class InputFile:
     source_uri: str
     doc_id: str  # SHA-256 of the bytes
     n_bytes: int
+    root: Path | None = None  # the input folder the file was found in
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -59,9 +62,9 @@ def discover(sources: list[str]) -> tuple[list[InputFile], list[str]]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            candidates = _walk(path)
+            candidates, root = _walk(path), path
         elif path.is_file():
-            candidates = [path]
+            candidates, root = [path], path.parent
         else:
             missing.append(f"{source}: no such file or folder")
             continue
@@ -74,5 +77,5 @@ def discover(sources: list[str]) -> tuple[list[InputFile], list[str]]:
             except OSError as e:
                 missing.append(f"{uri}: cannot be read ({e.strerror or e})")
                 continue
-            files[uri] = InputFile(candidate, uri, doc_id, size)
+            files[uri] = InputFile(candidate, uri, doc_id, size, root)
     return list(files.values()), missing

@@ -1,7 +1,16 @@
-"""The Prefect flow `ingest`: discover -> extract & normalise (per file, concurrently) -> load -> publish.
+"""The Prefect flow `ingest`: sources -> discover / fetch -> extract & normalise -> load -> publish.
 
 Loading is sequential in the flow (DuckDB has one writer); extraction runs in
 the task runner (threads by default, processes with NOTICEFLOW_TASK_RUNNER).
+
+Sources are files, folders, http(s) URLs and `*.sources` lists (`sources.py`). URLs
+are fetched in the flow, one request at a time per host (`fetch.py`); an unchanged
+URL answers 304 and is skipped. A notice page's attachment links (XLSX, DOCX, PDF,
+DOC, XLS) are followed: each file is read as an attachment of the page (its
+programme list becomes the page notice's) and loaded as its own document with
+`parent_doc_id`; a link refused or not found is a problem of the page (`partial`).
+A URL page that is no notice but links notices of this family is a list page: those
+links are followed (one level) and the list page itself is not loaded.
 """
 
 from __future__ import annotations
@@ -13,19 +22,26 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
+from extractors import Link, MediaType, sniff
+from normalizers.linked import attachment_links, family_links
+from normalizers.records import Notice
 from warehouse import LoadUnit, Warehouse, WarehouseError, connect, publish
+from warehouse.http_cache import CachedResponse, get_cached, mark_checked, put_cached
 
-from .discover import InputFile, discover
+from .discover import InputFile, discover, fingerprint
+from .fetch import Fetched, HttpFetcher, fetch_with_retries
 from .settings import Settings, load_settings
-from .steps import FileResult, process_file
+from .sources import HostPolicy, LinkTarget, Refused, is_url, plan_sources, resolve_link
+from .steps import FileResult, notice_of, process_bytes, process_file, with_linked_files
 from .summary import RunSummary
 
 __all__ = ["ingest_flow", "run_ingest"]
 
 ProgressHook = Callable[[str, int, int], None]  # (source_uri, done, total)
+_SNIFF_BYTES = 65536
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -34,8 +50,25 @@ def discover_task(sources: list[str]) -> tuple[list[InputFile], list[str]]:
 
 
 @task(name="extract-and-normalize", cache_policy=NO_CACHE, retries=0)
-def process_task(item: InputFile, settings: Settings, pii_key: bytes) -> FileResult:
-    return process_file(item, limits=settings.limits, pii_key=pii_key)
+def process_task(
+    item: InputFile, settings: Settings, pii_key: bytes, parent: Notice | None = None
+) -> FileResult:
+    return process_file(item, limits=settings.limits, pii_key=pii_key, parent=parent)
+
+
+@task(name="extract-and-normalize-fetched", cache_policy=NO_CACHE, retries=0)
+def process_fetched_task(
+    fetched: Fetched, settings: Settings, pii_key: bytes, parent: Notice | None = None
+) -> FileResult:
+    assert fetched.content is not None and fetched.doc_id is not None
+    return process_bytes(
+        fetched.content,
+        doc_id=fetched.doc_id,
+        source_uri=fetched.url,
+        limits=settings.limits,
+        pii_key=pii_key,
+        parent=parent,
+    )
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -61,12 +94,275 @@ def _load(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None
             error=str(e),
             media_type=unit.media_type,
             n_bytes=unit.n_bytes,
+            parent_doc_id=unit.parent_doc_id,
             problems=[("load", str(e))],
         )
         rows = warehouse.load(failed)
         result = FileResult(failed, result.seconds)
     result.seconds["load"] = time.perf_counter() - started
     summary.add(result, rows)
+
+
+def _looks_like_html(path: Path) -> bool:
+    """Sniffed as a web page (which may link attachment files)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return sniff(head) is MediaType.HTML
+
+
+def _is_page(result: FileResult) -> bool:
+    """A notice whose page links attachment files."""
+    doc = result.unit.document
+    return result.unit.role == "notice" and doc is not None and bool(attachment_links(doc))
+
+
+class _Run:
+    """One run's state: warehouse, settings, summary, the fetcher (opened on first use)."""
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        settings: Settings,
+        summary: RunSummary,
+        *,
+        policy: HostPolicy,
+        force: bool,
+        progress: ProgressHook | None,
+    ) -> None:
+        self.warehouse, self.con, self.settings, self.summary = (
+            warehouse, warehouse.con, settings, summary,
+        )  # fmt: skip
+        self.policy, self.force, self.progress = policy, force, progress
+        self.pii_key = settings.pii_key()
+        self._fetcher: HttpFetcher | None = None
+        self._visited: set[str] = set()
+        self.done = self.total = 0
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    def load(self, result: FileResult) -> None:
+        _load(self.warehouse, result, self.summary)
+        self.done += 1
+        if self.progress:
+            self.progress(result.unit.source_uri, self.done, max(self.total, self.done))
+
+    def fetch(self, url: str, cached: CachedResponse | None = None) -> Fetched:
+        if self._fetcher is None:
+            self._fetcher = HttpFetcher(
+                self.policy,
+                max_bytes=self.settings.limits.max_file_bytes,
+                timeout=self.settings.fetch_timeout,
+                delay=self.settings.fetch_delay,
+            )
+        return fetch_with_retries(
+            self._fetcher,
+            url,
+            etag=cached.etag if cached else None,
+            last_modified=cached.last_modified if cached else None,
+            retries=self.settings.fetch_retries,
+            backoff_seconds=self.settings.fetch_backoff,
+        )
+
+    # Files and folders.
+    def files(self, files: list[InputFile]) -> None:
+        """Extract pages first, to know which files they link; then the rest, loading
+        each as it is done; then the pages with the files they link."""
+        todo = self._todo(files)
+        self.total += len(todo)
+        first = [item for item in todo if _looks_like_html(item.path)]
+        results = [
+            future.result()
+            for future in as_completed(
+                [process_task.submit(item, self.settings, self.pii_key) for item in first]
+            )
+        ]
+        items = {item.source_uri: item for item in first}
+        pages = [(items[r.unit.source_uri], r) for r in results if _is_page(r)]
+        # A file that a page links is read as the page's attachment, not on its own.
+        linked = {
+            target.path.resolve()
+            for item, page in pages
+            for target in self._targets(page, page_path=item.path, root=item.root)[0]
+            if target.path is not None
+        }
+        for result in results:
+            if not _is_page(result):
+                self.load(result)
+        rest = [i for i in todo if i not in first and i.path.resolve() not in linked]
+        self.total -= len(todo) - len(first) - len(rest)
+        futures = [process_task.submit(item, self.settings, self.pii_key) for item in rest]
+        for future in as_completed(futures):
+            self.load(future.result())
+        for item, page in pages:
+            self.page(page, page_path=item.path, root=item.root)
+
+    def _todo(self, files: list[InputFile]) -> list[InputFile]:
+        new = {f.source_uri for f in files if self.force or not self.warehouse.is_loaded(f.doc_id)}
+        # A changed attachment file brings back its page, to be read as the page's again.
+        for uri in list(new):
+            row = self.con.execute(
+                "SELECT parent.source_uri FROM raw.documents AS child JOIN raw.documents AS "
+                "parent ON child.parent_doc_id = parent.doc_id WHERE child.source_uri = ?",
+                [uri],
+            ).fetchone()
+            if row:
+                new.add(row[0])
+        self.summary.skipped += [f.source_uri for f in files if f.source_uri not in new]
+        return [f for f in files if f.source_uri in new]
+
+    # Notice pages and their attachment links.
+    def _targets(
+        self,
+        page: FileResult,
+        *,
+        page_url: str | None = None,
+        page_path: Path | None = None,
+        root: Path | None = None,
+    ) -> tuple[list[LinkTarget], list[str]]:
+        assert page.unit.document is not None
+        targets: list[LinkTarget] = []
+        problems: list[str] = []
+        seen: set[str] = set()
+        for link in attachment_links(page.unit.document):
+            target = resolve_link(
+                link, policy=self.policy, page_url=page_url, page_path=page_path, root=root
+            )
+            if isinstance(target, Refused):
+                problems.append(target.message)
+            elif target.uri not in seen:
+                seen.add(target.uri)
+                targets.append(target)
+        return targets, problems
+
+    def page(
+        self,
+        page: FileResult,
+        *,
+        page_url: str | None = None,
+        page_path: Path | None = None,
+        root: Path | None = None,
+        fetched: Fetched | None = None,
+    ) -> None:
+        """Read a notice page's attachments, then load the page and them."""
+        notice = notice_of(page)
+        targets, problems = self._targets(page, page_url=page_url, page_path=page_path, root=root)
+        futures: list[tuple[Link, PrefectFuture[FileResult]]] = []
+        downloads = [fetched] if fetched else []
+        for target in targets:
+            href = target.link.href
+            if target.path is not None:
+                try:
+                    doc_id, size = fingerprint(target.path)
+                except OSError as e:
+                    problems.append(f"attachment not found: {href} ({e.strerror or e})")
+                    continue
+                item = InputFile(target.path, str(target.path), doc_id, size, root)
+                future = process_task.submit(item, self.settings, self.pii_key, notice)
+            else:
+                assert target.url is not None
+                download = self.fetch(target.url)  # in full: its parent changed
+                if download.error:
+                    problems.append(f"attachment {href} not fetched: {download.error}")
+                    continue
+                downloads.append(download)
+                future = process_fetched_task.submit(download, self.settings, self.pii_key, notice)
+            futures.append((target.link, future))
+        self.total += len(futures)
+        children = [(link, future.result()) for link, future in futures]
+        self.load(with_linked_files(page, children, problems))
+        for _, child in children:
+            self.load(child)
+        for download in downloads:
+            self._remember(download, role="document")
+
+    def _remember(self, fetched: Fetched, *, role: str) -> None:
+        put_cached(
+            self.con,
+            fetched.url,
+            role=role,
+            final_url=fetched.final_url,
+            doc_id=fetched.doc_id if role == "document" else None,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+
+    # URLs.
+    def urls(self, urls: list[str]) -> None:
+        for url in urls:
+            self.url(url, follow_lists=True)
+
+    def url(self, url: str, *, follow_lists: bool) -> None:
+        """Fetch one URL (conditionally when it gave a loaded document) and ingest it."""
+        if url in self._visited:
+            return
+        self._visited.add(url)
+        cached = get_cached(self.con, url)
+        if self.force or cached is None or cached.role != "document":
+            cached = None  # list pages are always read again: their links are the news
+        elif cached.doc_id is None or not self.warehouse.is_loaded(cached.doc_id):
+            cached = None
+        fetched = self.fetch(url, cached)
+        if fetched.error is None and self._unchanged(fetched, cached):
+            if fetched.unchanged:
+                mark_checked(self.con, url)
+            else:
+                self._remember(fetched, role="document")
+            self.summary.skipped.append(url)
+            return
+        if fetched.unchanged:  # an attachment changed: read the page again, in full
+            fetched = self.fetch(url)
+        if fetched.error is not None or fetched.content is None:
+            error = fetched.error or f"HTTP {fetched.status} without content"
+            self.summary.missing.append(f"{url}: not fetched: {error}")
+            return
+        result = process_fetched_task.submit(fetched, self.settings, self.pii_key).result()
+        if follow_lists and result.unit.role != "notice" and result.unit.media_type == "html":
+            links = family_links(fetched.content)
+            if links:
+                self._listing(fetched, links)
+                return
+        if _is_page(result):
+            self.page(result, page_url=fetched.final_url, fetched=fetched)
+        else:
+            self.load(result)
+            self._remember(fetched, role="document")
+
+    def _unchanged(self, fetched: Fetched, cached: CachedResponse | None) -> bool:
+        """The URL gave a loaded document and none of the page's attachments changed."""
+        if fetched.unchanged and cached is not None:
+            doc_id: str | None = cached.doc_id
+        elif not self.force and fetched.doc_id and self.warehouse.is_loaded(fetched.doc_id):
+            doc_id = fetched.doc_id
+        else:
+            return False
+        children = self.con.execute(
+            "SELECT source_uri, doc_id FROM raw.documents WHERE parent_doc_id = ?", [doc_id]
+        ).fetchall()
+        for uri, child_id in children:
+            if not is_url(uri):
+                continue  # files are checked by discovery
+            child = self.fetch(uri, get_cached(self.con, uri))
+            if child.unchanged:
+                mark_checked(self.con, uri)
+            elif child.doc_id != child_id:
+                return False
+        return True
+
+    def _listing(self, fetched: Fetched, links: tuple[Link, ...]) -> None:
+        self._remember(fetched, role="listing")
+        for link in links:
+            target = resolve_link(link, policy=self.policy, page_url=fetched.final_url)
+            if isinstance(target, Refused):
+                self.summary.missing.append(
+                    f"{fetched.url}: link {link.href} not followed: {target.reason}"
+                )
+            elif target.url is not None:
+                self.url(target.url, follow_lists=False)
 
 
 @flow(name="ingest")
@@ -76,29 +372,21 @@ def ingest_flow(
     force: bool = False,
     progress: ProgressHook | None = None,
 ) -> RunSummary:
-    """Ingest files and folders into the warehouse and publish the curated tables."""
+    """Ingest files, folders and URLs into the warehouse and publish the curated tables."""
     settings = settings or load_settings()
     started = time.perf_counter()
-    files, missing = discover_task(sources)
-    summary = RunSummary(sources=list(sources), missing=missing)
+    plan = plan_sources(sources)
+    files, missing = discover_task(plan.paths)
+    summary = RunSummary(sources=list(sources), missing=[*plan.problems, *missing])
     con = connect(settings.db)
+    policy = HostPolicy.for_run(settings.allowed_hosts, plan.urls)
+    run = _Run(Warehouse(con), settings, summary, policy=policy, force=force, progress=progress)
     try:
-        warehouse = Warehouse(con)
-        todo: list[InputFile] = []
-        for item in files:
-            if not force and warehouse.is_loaded(item.doc_id):
-                summary.skipped.append(item.source_uri)
-            else:
-                todo.append(item)
-        pii_key = settings.pii_key()
-        futures = [process_task.submit(item, settings, pii_key) for item in todo]
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            _load(warehouse, result, summary)
-            if progress:
-                progress(result.unit.source_uri, done, len(todo))
-        summary.table_counts = warehouse.table_counts()
+        run.files(files)
+        run.urls(plan.urls)
+        summary.table_counts = run.warehouse.table_counts()
     finally:
+        run.close()
         con.close()
     publish_started = time.perf_counter()
     summary.files_published = publish_task(settings.db, settings.out)

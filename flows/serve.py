@@ -77,7 +77,9 @@ def check_server() -> str:
     """The API URL of the Prefect server to serve on; raises ServeError when none answers."""
     url = get_current_settings().api.url
     if not url:
-        raise ServeError(f"PREFECT_API_URL is not set: schedules need a Prefect server; {SERVER_HELP}")
+        raise ServeError(
+            f"PREFECT_API_URL is not set: schedules need a Prefect server; {SERVER_HELP}"
+        )
     url = url.rstrip("/")
     try:
         response = httpx.get(f"{url}/health", timeout=5)

@@ -6,15 +6,21 @@
 | NOTICEFLOW_OUT | data/curated | where curated files are published |
 | NOTICEFLOW_WORKERS | 2 | files extracted at once |
 | NOTICEFLOW_TASK_RUNNER | threads | `threads` or `processes` |
-| NOTICEFLOW_PII_KEY_FILE | data/.pii_key | secret key for hashing ID numbers (created on first use) |
+| NOTICEFLOW_PII_KEY_FILE | data/.pii_key | secret key for hashing ID numbers (made on first use) |
 | NOTICEFLOW_MAX_FILE_MB | 100 | larger files are refused |
 | NOTICEFLOW_MAX_PAGES | 2000 | longer documents are refused |
 | NOTICEFLOW_OCR | 1 | read pages without a text layer by OCR |
+| NOTICEFLOW_ALLOWED_HOSTS | (none) | more hosts to fetch from: `www.hubei.gov.cn,*.gov.cn` |
+| NOTICEFLOW_FETCH_DELAY | 1 | seconds between two requests to the same host |
+| NOTICEFLOW_FETCH_TIMEOUT | 30 | seconds before a request times out |
+| NOTICEFLOW_FETCH_RETRIES | 3 | retries of a timed-out or 5xx/429 request (exponential backoff) |
+| NOTICEFLOW_FETCH_BACKOFF | 2 | seconds before the first retry (doubling each time) |
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +28,9 @@ from pathlib import Path
 from extractors import Limits
 
 __all__ = ["Settings", "load_settings", "prepare_prefect_environment"]
+
+# "www.mohrss.gov.cn", "127.0.0.1" or "*.gov.cn" (the domain and its subdomains).
+_HOST_PATTERN = re.compile(r"^(?:\*\.)?[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*$")
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,27 @@ class Settings:
     workers: int = 2
     task_runner: str = "threads"
     pii_key_file: Path = Path("data/.pii_key")
-    limits: Limits = Limits()
+    limits: Limits = Limits()  # noqa: RUF009  (frozen: one shared default is safe)
+    allowed_hosts: tuple[str, ...] = ()  # besides the hosts of the URLs a run is given
+    fetch_delay: float = 1.0  # seconds between requests to one host
+    fetch_timeout: float = 30.0
+    fetch_retries: int = 3
+    fetch_backoff: float = 2.0  # seconds before the first retry
 
     def __post_init__(self) -> None:
+        for pattern in self.allowed_hosts:
+            if not _HOST_PATTERN.match(pattern):
+                raise ValueError(
+                    f"allowed host {pattern!r} is not a host name: write www.example.gov.cn "
+                    "or *.gov.cn, without scheme, path or port"
+                )
+        for name in ("fetch_delay", "fetch_backoff"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative, got {getattr(self, name)}")
+        if self.fetch_timeout <= 0:
+            raise ValueError(f"fetch_timeout must be positive, got {self.fetch_timeout}")
+        if self.fetch_retries < 0:
+            raise ValueError(f"fetch_retries must not be negative, got {self.fetch_retries}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.task_runner not in ("threads", "processes"):
@@ -65,6 +92,21 @@ def _int_env(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
+def _hosts_env(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+
+
 def load_settings() -> Settings:
     env = os.environ
     return Settings(
@@ -78,6 +120,11 @@ def load_settings() -> Settings:
             max_pages=_int_env("NOTICEFLOW_MAX_PAGES", 2000),
             ocr=env.get("NOTICEFLOW_OCR", "1") not in ("0", "false", "no"),
         ),
+        allowed_hosts=_hosts_env("NOTICEFLOW_ALLOWED_HOSTS"),
+        fetch_delay=_float_env("NOTICEFLOW_FETCH_DELAY", 1.0),
+        fetch_timeout=_float_env("NOTICEFLOW_FETCH_TIMEOUT", 30.0),
+        fetch_retries=_int_env("NOTICEFLOW_FETCH_RETRIES", 3),
+        fetch_backoff=_float_env("NOTICEFLOW_FETCH_BACKOFF", 2.0),
     )
 
 

@@ -1,23 +1,31 @@
 """The work done for one file, as plain functions (the Prefect tasks wrap these).
 
-`process_file` never raises for bad input: whatever goes wrong becomes a
-`failed` or `partial` LoadUnit with a plain message, so one broken file never
-stops a batch.
+`process_file` (a file on disk) and `process_bytes` (fetched content) never raise for
+bad input: whatever goes wrong becomes a `failed` or `partial` LoadUnit with a plain
+message, so one broken file never stops a batch. Given the `parent` notice, a file is
+read as an attachment of that notice's page: `parent_doc_id` is set and its programme
+list is read as the parent's programmes. `with_linked_files` completes a page with
+what its attachment links gave: 附件 rows pointing at their files, problems recorded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
-from extractors import ExtractionError, Limits, extract
+from extractors import ExtractionError, Limits, Link, extract
+from normalizers.linked import link_attachment_files, normalize_attachment
 from normalizers.pipeline import normalize
+from normalizers.records import Attachment, Notice, PlanProject
 from warehouse import LoadUnit
 
 from .discover import InputFile
 
-__all__ = ["FileResult", "process_file"]
+__all__ = ["FileResult", "notice_of", "process_bytes", "process_file", "with_linked_files"]
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +41,59 @@ class FileResult:
         return (doc.n_pages or 0) if doc else 0
 
 
-def process_file(item: InputFile, *, limits: Limits, pii_key: bytes) -> FileResult:
-    """Read, extract and normalise one file."""
-    seconds: dict[str, float] = {}
-    base = {"doc_id": item.doc_id, "source_uri": item.source_uri, "n_bytes": item.n_bytes}
-    started = time.perf_counter()
+def process_file(
+    item: InputFile, *, limits: Limits, pii_key: bytes, parent: Notice | None = None
+) -> FileResult:
+    """Read, extract and normalise one file (as an attachment of `parent`, if given)."""
     try:
         data = item.path.read_bytes()
-        document = extract(data, source_uri=item.source_uri, limits=limits, doc_id=item.doc_id)
-    except ExtractionError as e:
-        return FileResult(LoadUnit(status="failed", error=str(e), **base), seconds)
     except OSError as e:
-        return FileResult(
-            LoadUnit(status="failed", error=f"cannot read the file: {e.strerror or e}", **base),
-            seconds,
+        unit = LoadUnit(
+            doc_id=item.doc_id,
+            source_uri=item.source_uri,
+            n_bytes=item.n_bytes,
+            parent_doc_id=parent.notice_id if parent else None,
+            status="failed",
+            error=f"cannot read the file: {e.strerror or e}",
         )
+        return FileResult(unit)
+    return process_bytes(
+        data,
+        doc_id=item.doc_id,
+        source_uri=item.source_uri,
+        limits=limits,
+        pii_key=pii_key,
+        parent=parent,
+    )
+
+
+def process_bytes(
+    data: bytes,
+    *,
+    doc_id: str,
+    source_uri: str,
+    limits: Limits,
+    pii_key: bytes,
+    parent: Notice | None = None,
+) -> FileResult:
+    """Extract and normalise one file's bytes (as an attachment of `parent`, if given)."""
+    seconds: dict[str, float] = {}
+    base = partial(
+        LoadUnit,
+        doc_id=doc_id,
+        source_uri=source_uri,
+        n_bytes=len(data),
+        parent_doc_id=parent.notice_id if parent else None,
+    )
+    started = time.perf_counter()
+    try:
+        document = extract(data, source_uri=source_uri, limits=limits, doc_id=doc_id)
+    except ExtractionError as e:
+        return FileResult(base(status="failed", error=str(e)), seconds)
     except Exception as e:  # a parser bug must not stop the batch either
-        log.exception("extracting %s failed", item.source_uri)
+        log.exception("extracting %s failed", source_uri)
         return FileResult(
-            LoadUnit(
-                status="failed", error=f"extraction failed unexpectedly: {e!r}", **base
-            ),
+            base(status="failed", error=f"extraction failed unexpectedly: {e!r}"),
             seconds,
         )
     finally:
@@ -63,29 +103,67 @@ def process_file(item: InputFile, *, limits: Limits, pii_key: bytes) -> FileResu
     started = time.perf_counter()
     try:
         normalized = normalize(document, pii_key=pii_key)
+        records = normalized.records
+        if parent is not None:
+            # An attachment's programmes are its page notice's (and only the page's).
+            records = tuple(r for r in records if not isinstance(r, PlanProject))
+            records += normalize_attachment(document, parent=parent)
     except Exception as e:
-        log.exception("normalising %s failed", item.source_uri)
+        log.exception("normalising %s failed", source_uri)
         problems.append(("normalize", f"could not read the content: {e!r}"))
-        unit = LoadUnit(
+        unit = base(
             status="partial",
             error=f"text extracted, but reading its content failed: {e!r}",
             media_type=document.media_type,
             document=document,
             problems=problems,
-            **base,
         )
         return FileResult(unit, seconds)
     finally:
         seconds["normalize"] = time.perf_counter() - started
     problems += [("normalize", p) for p in normalized.problems]
-    unit = LoadUnit(
+    unit = base(
         status="partial" if problems else "ok",
         error="; ".join(message for _, message in problems) or None,
         media_type=document.media_type,
         role=normalized.role,
         document=document,
-        records=normalized.records,
+        records=records,
         problems=problems,
-        **base,
     )
     return FileResult(unit, seconds)
+
+
+def notice_of(result: FileResult) -> Notice | None:
+    """The Notice a file was read as, if it is a notice."""
+    return next((r for r in result.unit.records if isinstance(r, Notice)), None)
+
+
+def with_linked_files(
+    page: FileResult, files: Sequence[tuple[Link, FileResult]], problems: Sequence[str]
+) -> FileResult:
+    """`page` with its 附件 rows pointing at the files its links gave, and `problems` added.
+
+    `problems` are the page's links that were refused or could not be fetched; a linked
+    file that could not be read is one more. Any problem makes the page `partial`.
+    """
+    unit = page.unit
+    messages = list(problems) + [
+        f"attachment {link.href} could not be read: {child.unit.error}"
+        for link, child in files
+        if child.unit.status == "failed"
+    ]
+    attachments = [r for r in unit.records if isinstance(r, Attachment)]
+    linked = iter(
+        link_attachment_files(attachments, [(link, child.unit.doc_id) for link, child in files])
+    )
+    records = tuple(next(linked) if isinstance(r, Attachment) else r for r in unit.records)
+    if not messages and records == tuple(unit.records):
+        return page
+    all_problems = [*unit.problems, *(("fetch", m) for m in messages)]
+    status = unit.status if unit.status == "failed" or not all_problems else "partial"
+    error = "; ".join(m for _, m in all_problems) or unit.error
+    changed = dataclasses.replace(
+        unit, records=records, problems=all_problems, status=status, error=error
+    )
+    return FileResult(changed, page.seconds)

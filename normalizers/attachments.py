@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,12 +47,6 @@ _NOT_A_TITLE_START = ("（此件", "(此件", "（联系", "(联系", "抄送", 
 _TRAILING_PUNCT = "；;。，,、 "
 _MAX_TITLE = 100
 _COVER_LETTER_LINES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    text: str
-    block_index: int
 
 
 @lru_cache(maxsize=1)
@@ -185,14 +178,9 @@ def parse_attachment_list(lines: list[str]) -> list[tuple[int, str]]:
     return [(number, title) for number, title in titles if title]
 
 
-def _lines(doc: Document) -> list[_Line]:
+def _lines(doc: Document) -> list[str]:
     blocks = sorted(doc.blocks, key=lambda block: block.order)
-    return [
-        _Line(text=line, block_index=index)
-        for index, block in enumerate(blocks)
-        for line in block.text.splitlines()
-        if line.strip()
-    ]
+    return [line for block in blocks for line in block.text.splitlines() if line.strip()]
 
 
 def _from_page_headings(doc: Document) -> list[tuple[int, str]]:
@@ -217,8 +205,8 @@ def extract_attachments(doc: Document, *, notice_id: str) -> tuple[Attachment, .
     lines = _lines(doc)
     pairs: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if _LIST_HEAD.match(line.text):
-            pairs = parse_attachment_list([item.text for item in lines[index:]])
+        if _LIST_HEAD.match(line):
+            pairs = parse_attachment_list(lines[index:])
             if pairs:
                 break
     if not pairs:

@@ -108,19 +108,23 @@ def plan_year_of(title: str | None, body: str) -> int | None:
 def place_of_issuer(
     issuer: str | None, number: DocNumber | None, title: str | None
 ) -> tuple[str | None, str | None]:
-    """(region, issuer_level) from the issuer, else the 文号 prefix, else the title."""
-    for name in (issuer, title):
-        if not name:
-            continue
-        place = locate_issuer(name)
+    """(region, issuer_level) from the issuer, else the 文号 prefix, else the office
+    a title opens with ("湖北省人力资源和社会保障厅关于…")."""
+    if issuer:
+        place = locate_issuer(issuer)
         if place is not None:
             return place.region, place.level
-        if name is issuer and _CITY_OFFICE.match(name) and number is not None:
+        if _CITY_OFFICE.match(issuer) and number is not None:
+            # A city the region table does not know: its province from the 文号.
             return region_of_doc_prefix(number.prefix), "municipal"
     if number is not None:
         region = region_of_doc_prefix(number.prefix)
         if region is not None:
             return region, "national" if region == NATIONAL else "provincial"
+    if title and "关于" in title:
+        place = locate_issuer(title[: title.index("关于")])
+        if place is not None:
+            return place.region, place.level
     return None, None
 
 
@@ -147,11 +151,12 @@ def _is_addressee(text: str) -> bool:
 
 
 def looks_like_notice(doc: Document) -> bool:
-    """True for an official notice: a "关于…的通知" title near the top, or a 文号 header
-    over a 主送 line. Filled-in forms and attachment templates give False."""
+    """True for an official notice: a "关于…的通知" title near the top (closed by 通知,
+    通告, 决定, 意见 …), or a 文号 header over a 主送 line. Filled-in forms and
+    attachment templates give False."""
     lines = notice_lines(doc)
     title = find_title(lines, page_title=_page_title(doc))
-    if title is not None and title.text.endswith("通知"):
+    if title is not None:
         return True
     number = find_own_number(lines, title)
     if number is None:

@@ -39,7 +39,8 @@ _ORG_END = re.compile(
     r"(?:厅|部|局|委|委员会|办公室|办公厅|政府|中心|院|处|会|学校|大学|公司|小组|党组|工作部|管委会)$"
 )
 _TITLE_END = re.compile(r"(?:通知|通告|公告|通报|决定|意见|批复|函|报告|方案|办法)$")
-_TITLE_WINDOW = 40  # lines from the top where a title may stand
+_MAX_SIGNING_LINES = 4
+_TITLE_WINDOW = 60  # lines from the top where a title may stand
 _TITLE_MAX_LINES = 5
 _MAX_TITLE = 120
 _MAX_ORG = 40
@@ -100,6 +101,8 @@ def is_org_name(text: str) -> bool:
     compact = _compact(text)
     if not compact or len(compact) > _MAX_ORG or re.search(r"[，。；：:,;、《》“”]", compact):
         return False
+    if re.match(r"[0-9０-９（(一二三四五六七八九十]+[.．、）)]", compact):
+        return False  # "4.某某中心" is an item of a list, not a signature
     return bool(_ORG_END.search(compact))
 
 
@@ -107,8 +110,10 @@ def _title_start(line: str) -> int | None:
     """Where a title starting on this line begins, or None when it holds none."""
     compact = _compact(line)
     position = compact.find("关于")
-    if position < 0 or len(compact) > _MAX_TITLE or "。" in compact:
+    if position < 0 or len(compact) > _MAX_TITLE or "。" in compact or "，" in compact:
         return None
+    if compact.endswith(("：", ":")):
+        return None  # "关于…事项如下：" opens a passage, not a title
     before = compact[:position]
     # "…《关于…的通知》…" cites a notice; a title does not stand inside 《》 or a sentence.
     if before.count("《") > before.count("》") or re.search(r"[，。；：:（(]", before):
@@ -146,12 +151,14 @@ def find_title(lines: list[NoticeLine], *, page_title: str | None = None) -> Tit
         end = index + 1
         while not _TITLE_END.search(text) and end < len(lines) and end - index < _TITLE_MAX_LINES:
             following = _compact(lines[end].text)
-            if not following or _stops_title(following):
+            if not following or _stops_title(following) or following.startswith("关于"):
                 break
             text += following
             end += 1
-        span = TitleSpan(text=text, start=start, end=end)
-        break
+        if _TITLE_END.search(text):
+            span = TitleSpan(text=text, start=start, end=end)
+            break
+        # An unclosed "关于…" ("关于我们" in a site menu) is no title; look further.
     from_page = _page_title(page_title)
     if from_page is not None:
         if span is not None:
@@ -203,8 +210,8 @@ def find_own_number(lines: list[NoticeLine], title: TitleSpan | None) -> DocNumb
         if number is not None:
             return number
         compact = _compact(line.text)
-        if compact.endswith(("：", ":")) and len(compact) > 10:
-            break  # the 主送 line ("各…：") opens the body
+        if compact.endswith(("：", ":")) or "。" in compact:
+            break  # the 主送 line ("各…：") or a sentence: the body has begun
     return None
 
 
@@ -238,6 +245,20 @@ def _date_after_office(line: str) -> tuple[str, date] | None:
     return (office, dates[0].value) if office else None
 
 
+def _offices_above(lines: list[NoticeLine], index: int, start: int) -> str | None:
+    """The offices signing on the lines right above a date: one, or several for a joint
+    notice ("湖北省人力资源和社会保障厅" over "湖北省财政厅"), joined with 、 in order."""
+    offices: list[str] = []
+    line = index - 1
+    while line >= start and len(offices) < _MAX_SIGNING_LINES:
+        office = _signing_offices(lines[line].text)
+        if office is None:
+            break
+        offices.insert(0, office)
+        line -= 1
+    return "、".join(offices) or None
+
+
 def find_signature(lines: list[NoticeLine], *, start: int) -> Signature | None:
     """The first office-and-date signature after line `start` (the title's end).
 
@@ -246,8 +267,9 @@ def find_signature(lines: list[NoticeLine], *, start: int) -> Signature | None:
     for index in range(start, len(lines)):
         issued = _date_only(lines[index].text)
         if issued is not None:
-            office = _signing_offices(lines[index - 1].text) if index > start else None
-            return Signature(issuer=office, issued_date=issued, line=index)
+            return Signature(
+                issuer=_offices_above(lines, index, start), issued_date=issued, line=index
+            )
         both = _date_after_office(lines[index].text)
         if both is not None:
             return Signature(issuer=both[0], issued_date=both[1], line=index)

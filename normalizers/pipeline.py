@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from extractors.model import Document
 
+from .enrich_records import enrich
 from .forms import normalize_form
 from .notice import looks_like_notice, normalize_notice
 
@@ -50,7 +51,7 @@ def normalize(doc: Document, *, pii_key: bytes) -> Normalized:
         bundle = normalize_notice(doc)
         return Normalized(
             role="notice",
-            records=tuple(flatten_records(bundle)),
+            records=(*flatten_records(bundle), *enrich(bundle.projects)),
             problems=tuple(bundle.problems),
             kind=bundle.notice.doc_type,
         )

@@ -116,7 +116,8 @@ class _State:
 
     roles: dict[str, int] | None = None
     n_cols: int = 0
-    table_order: int = -1
+    table_order: int = -1  # the last project table
+    previous_order: int = -1  # the last table of any kind
     funding: str | None = None
     counters: dict[str | None, int] = field(default_factory=dict)
 
@@ -197,8 +198,7 @@ def _read_table(
     program_level: str | None,
 ) -> list[PlanProject]:
     grid = table.grid(fill_merged=True)
-    previous_blocks = _blocks_between(doc, state.table_order, table.order)
-    heading = _heading_before(previous_blocks)
+    heading = _heading_before(_blocks_between(doc, state.previous_order, table.order))
     found = _find_header(grid)
     if _continues(doc, state, table, heading):
         if found is not None and state.roles is not None and found[1] != state.roles:
@@ -264,6 +264,7 @@ def extract_projects(
     projects: list[PlanProject] = []
     tables = sorted(doc.tables, key=lambda table: table.order)
     for table_no, table in enumerate(tables, start=1):
+        state_order = state.table_order
         rows = _read_table(
             doc,
             table,
@@ -274,8 +275,9 @@ def extract_projects(
             region=region,
             program_level=program_level,
         )
-        if not rows and state.table_order != table.order:
+        if state.table_order == state_order:
             # Not a project table: a later table is no continuation across it.
             state.roles = None
+        state.previous_order = table.order
         projects.extend(rows)
     return tuple(projects)

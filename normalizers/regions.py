@@ -17,8 +17,8 @@ from typing import Any
 __all__ = [
     "NATIONAL",
     "IssuerPlace",
-    "doc_prefix_openers",
     "Province",
+    "doc_prefix_openers",
     "find_region",
     "locate_issuer",
     "province_by_name",

@@ -36,7 +36,7 @@ _LEVELS = {
     "LEVEL_ALL": ALL_LEVELS,
 }
 # How far (characters) a qualifier written before a number may stand from it:
-# "不少于40人" (0), "上限为13万元" (1), "控制在 40 人" after cleaning (0).
+# "不少于40人" (0), "上限为13万元" (1), "最多可达50人" (2).
 _QUALIFIER_GAP = 3
 # How far a CUE_*_NEAR word may stand before its number: "每期研修5天", "为期 5 天".
 _NEAR_GAP = 2
@@ -94,14 +94,13 @@ def _has(cues: list[_Cue], label: str, start: int, end: int) -> bool:
 
 def _level_at(cues: list[_Cue], text: str, position: int) -> str | None:
     clause_start, _ = clause_bounds(text, position)
-    if _has(cues, "CUE_ALL", clause_start, position):
-        return ALL_LEVELS if _named_levels(cues, position) else None
     named = [c for c in cues if c.label in _LEVELS and c.start < position]
-    return _LEVELS[named[-1].label] if named else None
-
-
-def _named_levels(cues: list[_Cue], position: int) -> set[str]:
-    return {_LEVELS[c.label] for c in cues if c.label in _LEVELS and c.start < position}
+    level = _LEVELS[named[-1].label] if named else None
+    if level != ALL_LEVELS and _has(cues, "CUE_ALL", clause_start, position):
+        # "…省级项目4天左右，均应在…前完成办班": 均 speaks of every project the notice
+        # covers, not of the level named last; terms.py decides which levels those are.
+        return None
+    return level
 
 
 def _bounds(

@@ -44,9 +44,7 @@ CJK_FONT = (
 )
 TOP_ORGANIZATIONS = 20
 UNSPECIFIED = "未注明"
-FUNDING_COLORS = alt.Scale(
-    domain=["财政资助", "自筹经费", UNSPECIFIED], range=["#4c78a8", "#f58518", "#bab0ac"]
-)
+FUNDING_COLORS = {"财政资助": "#4c78a8", "自筹经费": "#f58518", UNSPECIFIED: "#bab0ac"}
 YEAR_AXIS = alt.Axis(labelAngle=0)
 
 Record = dict[str, Any]
@@ -113,43 +111,79 @@ def _missing(key: str, title: str, note: str) -> Section:
     return Section(key, title, note=note)
 
 
+def _funding_scale(rows: list[Record]) -> alt.Scale:
+    """Fixed colours per funding type, listing only the types present."""
+    order = list(FUNDING_COLORS)
+    present = sorted(
+        {str(r["funding_type"]) for r in rows},
+        key=lambda t: (order.index(t) if t in order else len(order), t),
+    )
+    extra = iter(["#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2"] * 4)
+    return alt.Scale(domain=present, range=[FUNDING_COLORS.get(t) or next(extra) for t in present])
+
+
+def _first_rows(
+    con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]
+) -> tuple[str, list[Record]]:
+    """The first (source, SQL) candidate that returns rows; ("", []) when none does."""
+    for source, sql in candidates:
+        rows = _records(con, sql)
+        if rows:
+            return source, rows
+    return "", []
+
+
 def _programmes(con: duckdb.DuckDBPyConnection) -> Section:
     key, title = "programmes", "各地区各年度高级研修项目数（按经费类型）"
+    candidates = []
     cols = _columns(con, "programmes_by_region_year")
     year = _pick(cols, "plan_year", "year")
-    count = _pick(cols, "n_projects", "n_programmes", "projects", "programmes", "n")
+    count = _pick(cols, "n_programmes", "n_projects", "programmes", "projects", "n")
     if "region" in cols and year and count:
         funding = "funding_type" if "funding_type" in cols else "NULL"
         source = "curated.programmes_by_region_year"
-        sql = (
-            f"SELECT region, CAST({_quote(year)} AS VARCHAR) AS plan_year, "
-            f"{funding} AS funding_type, sum({_quote(count)}) AS n_projects "
-            f"FROM {source} GROUP BY ALL"
+        candidates.append(
+            (
+                source,
+                f"SELECT region, CAST({_quote(year)} AS VARCHAR) AS plan_year, "
+                f"{funding} AS funding_type, sum({_quote(count)}) AS n_projects "
+                f"FROM {source} GROUP BY ALL",
+            )
         )
-    elif _columns(con, "plan_projects"):
-        source = "curated.plan_projects"
-        sql = (
-            "SELECT region, CAST(plan_year AS VARCHAR) AS plan_year, funding_type, "
-            f"count(*) AS n_projects FROM {source} GROUP BY ALL"
+    if {"region", "plan_year", "funding_type", "project_name"} <= set(
+        _columns(con, "plan_projects")
+    ):
+        # The same plan loaded as PDF and as DOCX lists each programme twice: count names.
+        candidates.append(
+            (
+                "curated.plan_projects",
+                "SELECT region, CAST(plan_year AS VARCHAR) AS plan_year, funding_type, "
+                "count(DISTINCT project_name) AS n_projects FROM curated.plan_projects "
+                "GROUP BY ALL",
+            )
         )
-    else:
-        return _missing(key, title, "没有 curated.plan_projects 视图。")
-    rows = _records(
+    source, rows = _first_rows(
         con,
-        f"SELECT coalesce(region, '{UNSPECIFIED}') AS region, "
-        f"coalesce(plan_year, '{UNSPECIFIED}') AS plan_year, "
-        f"coalesce(funding_type, '{UNSPECIFIED}') AS funding_type, n_projects "
-        f"FROM ({sql}) ORDER BY ALL",
+        [
+            (
+                name,
+                f"SELECT coalesce(region, '{UNSPECIFIED}') AS region, "
+                f"coalesce(plan_year, '{UNSPECIFIED}') AS plan_year, "
+                f"coalesce(funding_type, '{UNSPECIFIED}') AS funding_type, n_projects "
+                f"FROM ({sql}) ORDER BY ALL",
+            )
+            for name, sql in candidates
+        ],
     )
     if not rows:
-        return _missing(key, title, f"{source} 中还没有项目。")
+        return _missing(key, title, "curated.plan_projects 中还没有项目。")
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
             x=alt.X("plan_year:O", title="项目年度", axis=YEAR_AXIS),
             y=alt.Y("sum(n_projects):Q", title="项目数"),
-            color=alt.Color("funding_type:N", title="经费类型", scale=FUNDING_COLORS),
+            color=alt.Color("funding_type:N", title="经费类型", scale=_funding_scale(rows)),
             tooltip=[
                 alt.Tooltip("region:N", title="地区"),
                 alt.Tooltip("plan_year:O", title="年度"),
@@ -239,27 +273,52 @@ def _policies(con: duckdb.DuckDBPyConnection) -> Section:
 def _organizations(con: duckdb.DuckDBPyConnection) -> Section:
     key, title = "organizations", f"承办项目最多的单位（前 {TOP_ORGANIZATIONS} 名）"
     cols = _columns(con, "organizations")
+    roles = _columns(con, "organization_programmes")
+    candidates = []
+    if {"org_name", "role", "plan_year", "project_name"} <= set(roles):
+        # Hosts (承办单位) only; the type of each organisation from curated.organizations.
+        kind = "o.org_type" if "org_type" in cols else "NULL"
+        join = "LEFT JOIN curated.organizations AS o USING (org_name)" if cols else ""
+        candidates.append(
+            (
+                "curated.organization_programmes",
+                f"SELECT p.org_name, coalesce(min({kind}), '{UNSPECIFIED}') AS org_type, "
+                "count(DISTINCT (p.plan_year, p.project_name)) AS n_projects "
+                f"FROM curated.organization_programmes AS p {join} "
+                "WHERE p.role = 'host' AND p.org_name IS NOT NULL GROUP BY p.org_name",
+            )
+        )
     if {"org_name", "n_projects"} <= set(cols):
-        source = "curated.organizations"
         org_type = "org_type" if "org_type" in cols else "NULL"
-        sql = (
-            f"SELECT org_name, coalesce({org_type}, '{UNSPECIFIED}') AS org_type, "
-            f"n_projects FROM {source} WHERE org_name IS NOT NULL"
+        candidates.append(
+            (
+                "curated.organizations",
+                f"SELECT org_name, coalesce({org_type}, '{UNSPECIFIED}') AS org_type, "
+                "n_projects FROM curated.organizations WHERE org_name IS NOT NULL",
+            )
         )
-    elif "host_org" in _columns(con, "plan_projects"):
-        source = "curated.plan_projects"
-        sql = (
-            f"SELECT host_org AS org_name, '{UNSPECIFIED}' AS org_type, count(*) AS n_projects "
-            f"FROM {source} WHERE host_org IS NOT NULL GROUP BY ALL"
+    if {"host_org", "region", "plan_year", "project_name"} <= set(_columns(con, "plan_projects")):
+        candidates.append(
+            (
+                "curated.plan_projects",
+                f"SELECT host_org AS org_name, '{UNSPECIFIED}' AS org_type, "
+                "count(DISTINCT (region, plan_year, project_name)) AS n_projects "
+                "FROM curated.plan_projects WHERE host_org IS NOT NULL GROUP BY ALL",
+            )
         )
-    else:
-        return _missing(key, title, "没有 curated.organizations 或 curated.plan_projects 视图。")
-    rows = _records(
+    source, rows = _first_rows(
         con,
-        f"SELECT * FROM ({sql}) ORDER BY n_projects DESC, org_name LIMIT {TOP_ORGANIZATIONS}",
+        [
+            (
+                name,
+                f"SELECT * FROM ({sql}) ORDER BY n_projects DESC, org_name "
+                f"LIMIT {TOP_ORGANIZATIONS}",
+            )
+            for name, sql in candidates
+        ],
     )
     if not rows:
-        return _missing(key, title, f"{source} 中还没有单位。")
+        return _missing(key, title, "还没有承办单位。")
     typed = any(r["org_type"] != UNSPECIFIED for r in rows)
     chart = (
         alt.Chart(alt.Data(values=rows))
@@ -327,7 +386,7 @@ def _failures(con: duckdb.DuckDBPyConnection) -> Section:
         "WHERE status <> 'ok' ORDER BY status, source_uri",
     )
     if not rows:
-        return Section(key, title, note="所有文件都已成功读取。")
+        return Section(key, title, html='<p id="no-failures">所有文件都已成功读取。</p>')
     head = "<tr><th>文件</th><th>格式</th><th>状态</th><th>原因</th></tr>"
     body = "".join(
         "<tr>"
@@ -352,9 +411,13 @@ def _cards(con: duckdb.DuckDBPyConnection) -> str:
             "SELECT count(*), count(*) FILTER (WHERE status <> 'ok') FROM curated.documents"
         ).fetchone() or (0, 0)
         cards += [("文件", total), ("失败或不完整", failed)]
-    for view, label in (("notices", "通知"), ("plan_projects", "计划项目")):
+    # Distinct notices and programmes: one notice may be loaded as PDF and as DOCX.
+    for view, label, key in (
+        ("notices", "通知", "coalesce(doc_number, title, notice_id)"),
+        ("plan_projects", "计划项目", "(region, plan_year, funding_type, project_name)"),
+    ):
         if _columns(con, view):
-            row = con.execute(f"SELECT count(*) FROM curated.{view}").fetchone()
+            row = con.execute(f"SELECT count(DISTINCT {key}) FROM curated.{view}").fetchone()
             cards.append((label, row[0] if row else 0))
     return (
         '<div class="cards">'

@@ -41,6 +41,8 @@ _RECORD_TABLES: dict[str, str] = {
     "SatisfactionStat": "staging.satisfaction_stats",
     "AttendanceSummary": "staging.attendance_summary",
     "AttendancePerson": "private.attendance_people",
+    "OrganizationMention": "staging.organization_mentions",
+    "ProjectTopic": "staging.project_topics",
 }
 _RENAMES: dict[str, dict[str, str]] = {"Attachment": {"doc_id": "attachment_doc_id"}}
 

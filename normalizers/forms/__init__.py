@@ -15,7 +15,7 @@ from .application import read_application
 from .attendance import read_attendance
 from .budget import read_budget
 from .keyvalues import read_key_values
-from .recognise import FORM_TYPES, recognise_form
+from .recognise import FORM_TYPES, is_notice, recognise_form
 from .records import (
     ApplicationForm,
     AttendancePerson,
@@ -49,6 +49,8 @@ def normalize_form(doc: Document, *, pii_key: bytes) -> FormRecords | None:
     """
     if not pii_key:
         raise ValueError("pii_key is empty: pass the secret key used to hash ID numbers")
+    if is_notice(doc):
+        return None  # checked first: a long notice is not worth reading label by label
     found = read_key_values(doc)
     form_type = recognise_form(doc, found)
     if form_type is None:

@@ -68,8 +68,8 @@ def _find_money_table(doc: Document) -> _MoneyTable | None:
 
 def _read_money(
     money: _MoneyTable, form_id: str
-) -> tuple[list[BudgetLine], float | None, float | None, bool]:
-    """Line items, 合计 and 资助金额 read in the amount column, and whether 合计 was seen."""
+) -> tuple[list[BudgetLine], float | None, float | None]:
+    """Line items, 合计 and 资助金额, all read in the amount column."""
     fields = label_book().fields
     table = money.table
     lines: list[BudgetLine] = []
@@ -102,7 +102,7 @@ def _read_money(
                 note=one_line(note_text),
             )
         )
-    return lines, total, subsidy, total_seen
+    return lines, total, subsidy
 
 
 def _computed_total(lines: list[BudgetLine]) -> float | None:
@@ -124,7 +124,7 @@ def read_budget(
     lines: list[BudgetLine] = []
     total = subsidy = None
     if money is not None:
-        lines, total, subsidy, _ = _read_money(money, form_id)
+        lines, total, subsidy = _read_money(money, form_id)
     # A 合计 / 资助金额 written outside the money table (a label-value pair elsewhere).
     if total is None:
         total = parse_money(found.get("total") or "")

@@ -37,7 +37,6 @@ class KeyValues:
 
     values: dict[str, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
-    value_cells: dict[str, tuple[Table, Cell]] = field(default_factory=dict)
 
     def get(self, *keys: str) -> str | None:
         """The value of the first of `keys` that has one."""
@@ -46,13 +45,10 @@ class KeyValues:
                 return self.values[key]
         return None
 
-    def add(self, key: str, value: str | None, *, where: tuple[Table, Cell] | None = None) -> None:
+    def add(self, key: str, value: str | None) -> None:
         self.seen.add(key)
-        if key in self.values or value is None or is_blank(value):
-            return
-        self.values[key] = value.strip()
-        if where is not None:
-            self.value_cells[key] = where
+        if key not in self.values and value is not None and not is_blank(value):
+            self.values[key] = value.strip()
 
 
 def is_blank(text: str | None) -> bool:
@@ -109,7 +105,7 @@ def inline_pairs(text: str) -> list[tuple[str, str]]:
 
 def _starts_inline(text: str) -> bool:
     match = _inline_pattern().match(text.lstrip())
-    return match is not None
+    return match is not None and _inline_key(match) is not None
 
 
 def _cell_key(book: LabelBook, text: str, group: str | None) -> str | None:
@@ -150,7 +146,7 @@ def _read_table(table: Table, book: LabelBook, found: KeyValues) -> None:
             ):
                 found.add(key, None)  # a label with no value of its own
             else:
-                found.add(key, neighbour.text, where=(table, neighbour))
+                found.add(key, neighbour.text)
 
 
 def read_key_values(doc: Document) -> KeyValues:

@@ -12,6 +12,7 @@ The file name is never looked at.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from extractors.model import Document, Table
 
@@ -30,9 +31,11 @@ _MAX_TITLE_CHARS = 80
 
 def is_notice(doc: Document) -> bool:
     """True when the document is titled like a notice ("关于…的通知")."""
-    candidates = [doc.title or ""]
-    candidates += [b.text for b in sorted(doc.blocks, key=lambda b: b.order)[:15]]
-    return any(_NOTICE_TITLE.match(clean_text(text)) for text in candidates if text)
+    lines = [clean_text(b.text) for b in sorted(doc.blocks, key=lambda b: b.order)[:15]]
+    # A title may be broken over two lines ("关于印发…项目计划" / "的通知").
+    pairs = [first + second for first, second in pairwise(lines)]
+    candidates = [clean_text(doc.title or ""), *lines, *pairs]
+    return any(_NOTICE_TITLE.match(text) for text in candidates if text)
 
 
 def _leading_lines(doc: Document) -> list[str]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors import registry
 from extractors.errors import CorruptDocument, EmptyDocument, UnsafeDocument
@@ -173,10 +175,20 @@ def test_lone_first_row_cell_is_a_title_but_a_single_column_header_is_not() -> N
         (48600, "0.00_ ", "48600.00"),
         (0, '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)', "-"),
         (12345, "0.00E+00", "1.23E+04"),
+        (46211, 'yyyy"年"m"月"d"日";@', "2026-07-08"),  # a date code openpyxl missed
+        (46211.5, "[$-F800]dddd, mmmm dd, yyyy", "2026-07-08T12:00:00"),
     ],
 )
 def test_format_number_matches_excel_display(value: float, number_format: str, shown: str) -> None:
     assert format_number(value, number_format) == shown
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.integers(min_value=0, max_value=99))
+def test_thousands_format_round_trips_to_the_same_amount(yuan: int, fen: int) -> None:
+    value = yuan + (fen / 100 if yuan >= 0 else -fen / 100)
+    shown = format_number(value, "#,##0.00")
+    assert float(shown.replace(",", "")) == pytest.approx(value, abs=0.001)
+    assert shown.endswith(f"{fen:02d}")
 
 
 def _patched_xlsx(part: str, transform: object) -> bytes:
@@ -206,6 +218,17 @@ def test_broken_workbook_part_is_corrupt_document() -> None:
     data = _patched_xlsx("xl/workbook.xml", lambda xml: xml[: len(xml) // 2])
     with pytest.raises(CorruptDocument, match="corrupt XLSX"):
         _extract(data)
+
+
+def test_more_sheets_than_the_page_limit_is_refused() -> None:
+    with pytest.raises(UnsafeDocument, match="3 sheets, more than the page limit 2"):
+        extract(
+            _two_sheet_workbook(),
+            doc_id="test",
+            source_uri="memory.xlsx",
+            limits=Limits(max_pages=2),
+            media_type="xlsx",
+        )
 
 
 def test_workbook_without_values_is_empty_document() -> None:

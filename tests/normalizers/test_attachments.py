@@ -52,7 +52,10 @@ def test_items_run_together_in_one_block_are_split_at_their_numbers() -> None:
 
 
 def test_items_on_lines_of_one_block_with_markdown_bullet() -> None:
-    doc = _doc("- 附件：1. 甲项目计划  \n2. 乙申报表  \n3. 丙汇总表", "人力资源社会保障部办公厅  \n2021年4月16日")
+    doc = _doc(
+        "- 附件：1. 甲项目计划  \n2. 乙申报表  \n3. 丙汇总表",
+        "人力资源社会保障部办公厅  \n2021年4月16日",
+    )
     assert _pairs(doc) == [(1, "甲项目计划"), (2, "乙申报表"), (3, "丙汇总表")]
 
 

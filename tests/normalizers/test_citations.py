@@ -9,7 +9,9 @@ from normalizers.records import CitedDocument
 
 def _doc(*texts: str, tables: tuple[Table, ...] = ()) -> Document:
     blocks = tuple(Block(order=i, page=1, text=text) for i, text in enumerate(texts))
-    return Document(doc_id="d1", source_uri="mem://d1", media_type="docx", blocks=blocks, tables=tables)
+    return Document(
+        doc_id="d1", source_uri="mem://d1", media_type="docx", blocks=blocks, tables=tables
+    )
 
 
 def test_numbers_are_cited_in_order_of_first_appearance_with_their_titles() -> None:

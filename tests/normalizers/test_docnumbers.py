@@ -31,7 +31,9 @@ def test_any_bracket_and_inner_spacing_normalise_to_tortoise_shell_brackets(text
 
 
 def test_space_between_prefix_and_bracket_is_dropped() -> None:
-    assert parse_doc_number("湘政发 〔2009〕30号") == DocNumber("湘政发〔2009〕30号", "湘政发", 2009, 30)
+    assert parse_doc_number("湘政发 〔2009〕30号") == DocNumber(
+        "湘政发〔2009〕30号", "湘政发", 2009, 30
+    )
 
 
 @pytest.mark.parametrize(
@@ -116,7 +118,9 @@ def test_year_out_of_range_is_not_a_document_number() -> None:
     assert parse_doc_number("某某发〔1234〕5号") is None
 
 
-_PREFIXES = st.sampled_from(["鄂人社函", "人社厅发", "闽人社文办", "湘政发", "桂人社发", "新人社函"])
+_PREFIXES = st.sampled_from(
+    ["鄂人社函", "人社厅发", "闽人社文办", "湘政发", "桂人社发", "新人社函"]
+)
 _OPEN_CLOSE = st.sampled_from(["〔〕", "[]", "【】", "()", "（）", "［］"])
 
 

@@ -20,7 +20,13 @@ def test_all_34_province_level_divisions_and_the_corps_are_known() -> None:
     names = [province.name for province in provinces()]
     assert len(names) == 35
     assert len(set(names)) == 35
-    for name in ("新疆维吾尔自治区", "广西壮族自治区", "香港特别行政区", "台湾省", "新疆生产建设兵团"):
+    for name in (
+        "新疆维吾尔自治区",
+        "广西壮族自治区",
+        "香港特别行政区",
+        "台湾省",
+        "新疆生产建设兵团",
+    ):
         assert name in names
 
 
@@ -62,10 +68,16 @@ def test_every_doc_number_abbreviation_names_its_province(abbreviation: str, reg
         ("武汉市人力资源和社会保障局", IssuerPlace("湖北省", "municipal", "武汉市")),
         ("深圳市人力资源和社会保障局", IssuerPlace("广东省", "municipal", "深圳市")),
         ("吉林市人力资源和社会保障局", IssuerPlace("吉林省", "municipal", "吉林市")),
-        ("海南藏族自治州人力资源和社会保障局", IssuerPlace("青海省", "municipal", "海南藏族自治州")),
+        (
+            "海南藏族自治州人力资源和社会保障局",
+            IssuerPlace("青海省", "municipal", "海南藏族自治州"),
+        ),
         ("湖北省黄冈市人力资源和社会保障局", IssuerPlace("湖北省", "municipal", "黄冈市")),
         ("北京市海淀区人力资源和社会保障局", IssuerPlace("北京市", "municipal")),
-        ("乌鲁木齐市人力资源和社会保障局", IssuerPlace("新疆维吾尔自治区", "municipal", "乌鲁木齐市")),
+        (
+            "乌鲁木齐市人力资源和社会保障局",
+            IssuerPlace("新疆维吾尔自治区", "municipal", "乌鲁木齐市"),
+        ),
     ],
 )
 def test_issuer_gives_region_and_level(issuer: str, expected: IssuerPlace) -> None:

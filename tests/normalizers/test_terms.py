@@ -284,6 +284,14 @@ def test_each_level_keeps_its_own_deadline_in_one_sentence() -> None:
     }
 
 
+def test_rule_for_all_projects_of_a_one_level_notice_gets_that_level() -> None:
+    rows = _terms("省级高级研修项目研修时间为4天左右，均应在10月31日之前完成办班。")
+    assert rows == {
+        (P, "duration_days", 4.0, 4.0, True, "day", None),
+        (P, "completion_deadline", None, None, False, "date", date(2026, 10, 31)),
+    }
+
+
 def test_levels_named_together_give_a_rule_for_all_levels() -> None:
     rows = _terms("国家级、省级高级研修项目均应在2025年10月31日前完成办班。", level="provincial")
     assert rows == {(None, "completion_deadline", None, None, False, "date", date(2025, 10, 31))}

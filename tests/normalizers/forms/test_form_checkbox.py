@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizers.forms.checkbox import batch_number, parse_options
 
@@ -44,6 +46,12 @@ def test_detail_inside_the_option_brackets_drops_the_closing_bracket() -> None:
 def test_text_before_the_first_box_is_no_option() -> None:
     options = parse_options("（仅单选）■财政资助项目")
     assert [(o.label, o.checked) for o in options] == [("财政资助项目", True)]
+
+
+@given(st.lists(st.tuples(st.sampled_from("☑■√□☐"), st.text("财政资助项目自筹经费：", max_size=8))))
+def test_one_option_per_box_and_ticks_kept(boxes: list[tuple[str, str]]) -> None:
+    options = parse_options("".join(mark + text for mark, text in boxes))
+    assert [o.checked for o in options] == [mark in "☑■√" for mark, _ in boxes]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,13 @@ def test_a_notice_with_form_templates_is_no_form() -> None:
     assert normalize_form(doc, pii_key=KEY) is None
 
 
+def test_a_notice_title_broken_over_two_lines_is_seen() -> None:
+    doc = document(
+        before=["关于印发2026年高级研修项目", "计划的通知", "经费决算表"], tables=[BUDGET_ROWS]
+    )
+    assert is_notice(doc)
+
+
 def test_a_note_citing_a_notice_does_not_make_a_notice() -> None:
     doc = document(
         before=["经费决算表"],

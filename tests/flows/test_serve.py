@@ -1,0 +1,260 @@
+"""Scheduled ingestion: sources files, clear errors, and a real Prefect server serving runs.
+
+The slow test starts `prefect server start` on 127.0.0.1 with its own PREFECT_HOME and
+SQLite database, then `noticeflow serve --interval 5` against it, drops a new notice into
+the inbox and waits for a scheduled run to load it. Both processes get an explicit
+environment (none of the session's PREFECT_* settings) and are stopped, with their
+process groups, in `finally`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.serve import ServeError, check_server, read_sources_file, serve
+from flows.settings import Settings
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+BIN = Path(sys.executable).parent
+WAIT_SECONDS = 180
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """This process's environment without any PREFECT_*/NOTICEFLOW_* setting, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NOTICEFLOW_"))}
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        NOTICEFLOW_PII_KEY_FILE=str(tmp_path / "pii_key"),
+    )
+    env.update(extra)
+    return env
+
+
+def _stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """Terminate a process started in its own session, then anything left in its group."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _wait_for(what: str, check: Callable[[], Any], logs: list[Path], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(1)
+    tails = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
+    raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}\n{tails}")
+
+
+# --- fast tests ------------------------------------------------------------------------
+
+
+def test_a_sources_file_lists_paths_and_urls_and_skips_comments(tmp_path: Path) -> None:
+    listing = tmp_path / "lists" / "sources.txt"
+    listing.parent.mkdir()
+    listing.write_text(
+        "\ufeff# notices to watch\n\ninbox\n  ../more/hubei_2026_plan.pdf  \n"
+        "/srv/notices\nhttps://www.mohrss.gov.cn/notice.html\n   # indented comment\n",
+        encoding="utf-8",
+    )
+    assert read_sources_file(listing) == [
+        str(tmp_path / "lists" / "inbox"),
+        str(tmp_path / "more" / "hubei_2026_plan.pdf"),
+        "/srv/notices",
+        "https://www.mohrss.gov.cn/notice.html",
+    ]
+    with pytest.raises(ServeError, match="cannot read the sources file"):
+        read_sources_file(tmp_path / "nowhere.txt")
+
+
+def test_serve_refuses_a_bad_schedule_before_contacting_a_server(tmp_path: Path) -> None:
+    settings = Settings(db=tmp_path / "w.duckdb", out=tmp_path / "out")
+    with pytest.raises(ServeError, match="exactly one schedule"):
+        serve([str(tmp_path)], settings, cron="0 6 * * *", interval=60)
+    with pytest.raises(ServeError, match="exactly one schedule"):
+        serve([str(tmp_path)], settings, cron=None, interval=None)
+    with pytest.raises(ServeError, match="not a valid cron expression"):
+        serve([str(tmp_path)], settings, cron="every morning", interval=None)
+    with pytest.raises(ServeError, match="positive number of seconds"):
+        serve([str(tmp_path)], settings, cron=None, interval=0)
+    with pytest.raises(ServeError, match="no sources file"):
+        serve(tmp_path / "sources.txt", settings, cron="0 6 * * *", interval=None)
+
+
+def test_no_server_at_the_api_url_is_a_clear_error() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/api"
+    with (
+        temporary_settings({PREFECT_API_URL: url}),
+        pytest.raises(ServeError, match="prefect server start") as info,
+    ):
+        check_server()
+    assert f"no Prefect server answers at {url}" in str(info.value)
+    assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in str(info.value)
+
+
+def test_the_serve_command_explains_how_to_start_a_server(tmp_path: Path) -> None:
+    for extra, message in (
+        ({}, "PREFECT_API_URL is not set"),
+        ({"PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api"}, "no Prefect server"),
+    ):
+        result = subprocess.run(
+            [str(BIN / "noticeflow"), "serve", "--cron", "0 6 * * *", "--source", str(tmp_path)],
+            env=_env(tmp_path, COLUMNS="200", **extra),
+            capture_output=True,
+            text=True,
+            timeout=WAIT_SECONDS,
+        )
+        assert result.returncode == 1, result.stderr
+        assert message in result.stderr and "prefect server start" in result.stderr
+
+
+# --- a real server ---------------------------------------------------------------------
+
+
+def _runs(api: str, states: list[str]) -> list[dict[str, Any]]:
+    response = httpx.post(
+        f"{api}/flow_runs/filter",
+        json={
+            "flows": {"name": {"any_": ["scheduled-ingest"]}},
+            "flow_runs": {"state": {"type": {"any_": states}}},
+            "sort": "START_TIME_DESC",
+        },
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def _healthy(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.slow
+def test_serve_ingests_a_notice_dropped_into_the_inbox(tmp_path: Path) -> None:
+    inbox, db, out = tmp_path / "inbox", tmp_path / "w.duckdb", tmp_path / "curated"
+    inbox.mkdir()
+    shutil.copy(RAW / "mohrss_2021_plan.html", inbox)
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    server_log, serve_log = tmp_path / "server.log", tmp_path / "serve.log"
+    base = _env(
+        tmp_path,
+        PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        PREFECT_UI_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="INFO",
+    )
+    server_command = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"]
+    server_command += ["--port", str(port)]
+    serve_command = [str(BIN / "noticeflow"), "serve", "--interval", "5", "--source", str(inbox)]
+    serve_command += ["--db", str(db), "--out", str(out)]
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with server_log.open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    server_command,
+                    env=base,
+                    cwd=tmp_path,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        _wait_for("the Prefect server", lambda: _healthy(api), [server_log], WAIT_SECONDS)
+
+        with serve_log.open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    serve_command,
+                    env={**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"},
+                    cwd=tmp_path,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        logs = [serve_log, server_log]
+        _wait_for("a first completed run", lambda: _runs(api, ["COMPLETED"]), logs, 120)
+
+        dropped = dt.datetime.now(dt.UTC)
+        shutil.copy(RAW / "hubei_2026_plan.pdf", inbox / "hubei_2026_plan.pdf")
+
+        def completed_after_drop() -> bool:
+            return any(
+                dt.datetime.fromisoformat(run["start_time"]) > dropped
+                for run in _runs(api, ["COMPLETED"])
+                if run["start_time"]
+            )
+
+        _wait_for("a run after the new notice arrived", completed_after_drop, logs, 120)
+        failed = _runs(api, ["FAILED", "CRASHED"])
+        assert failed == [], [r["state"] for r in failed]
+        artifacts = httpx.post(
+            f"{api}/artifacts/filter",
+            json={"artifacts": {"key": {"any_": ["ingest-summary"]}}},
+            timeout=10,
+        ).json()
+        # The run that found the new PDF read only it and skipped the HTML loaded before.
+        assert any(
+            "files processed: 1 (ok 1," in a["data"]
+            and "files skipped (unchanged): 1" in a["data"]
+            and "| pdf | 1 |" in a["data"]
+            for a in artifacts
+        ), [a["data"][:200] for a in artifacts]
+    finally:
+        for process in reversed(processes):  # the runner first, then the server
+            _stop(process)
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        documents = con.execute(
+            "SELECT source_uri, status FROM curated.documents ORDER BY source_uri"
+        ).fetchall()
+        notices = con.execute(
+            "SELECT region, plan_year, doc_number FROM curated.notices ORDER BY region"
+        ).fetchall()
+    finally:
+        con.close()
+    # Each file loaded once, however many runs went by.
+    assert documents == [
+        (str(inbox / "hubei_2026_plan.pdf"), "ok"),
+        (str(inbox / "mohrss_2021_plan.html"), "ok"),
+    ]
+    assert ("湖北省", 2026, "鄂人社函〔2026〕51号") in notices
+    assert [n[:2] for n in notices] == [("全国", 2021), ("湖北省", 2026)]
+    assert (out / "csv" / "notices.csv").is_file()
+    assert "湖北省" in (out / "dashboard.html").read_text(encoding="utf-8")
