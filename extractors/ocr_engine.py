@@ -70,9 +70,7 @@ class OcrBox:
 @cache
 def _engine() -> Any:
     """The RapidOCR engine with the wheel's bundled models, built on first use."""
-    from rapidocr import RapidOCR  # loads onnxruntime: only when a page needs OCR
-
-    import rapidocr
+    import rapidocr  # loads onnxruntime: only when a page needs OCR
 
     models = Path(rapidocr.__file__).resolve().parent / "models"
     det, rec = models / "PP-OCRv6_det_small.onnx", models / "PP-OCRv6_rec_small.onnx"
@@ -95,7 +93,7 @@ def _engine() -> Any:
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
     log.info("building the OCR engine (%d threads)", _THREADS)
-    return RapidOCR(params=params)
+    return rapidocr.RapidOCR(params=params)
 
 
 def recognize(image: np.ndarray) -> list[OcrBox]:

@@ -66,10 +66,11 @@ def _rule_masks(gray: np.ndarray, char_height: float) -> tuple[np.ndarray, np.nd
     ink = cv2.adaptiveThreshold(
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
     )
-    # A horizontal stroke of a character (一, ——) spans at most two characters; a
-    # vertical one (丨, 1) at most one line.
+    # A horizontal stroke of a character (一, ——) spans at most two characters, a
+    # vertical one (丨, 1) less than the line's box; rows can be barely higher than
+    # that, so short vertical strokes pass here and `_joined` sorts them out.
     h_len = max(_MIN_RULE, round(2.5 * char_height))
-    v_len = max(_MIN_RULE, round(1.5 * char_height))
+    v_len = max(_MIN_RULE, round(0.9 * char_height))
     horizontal = cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1))
     )
@@ -86,15 +87,27 @@ def _rule_masks(gray: np.ndarray, char_height: float) -> tuple[np.ndarray, np.nd
     return horizontal, vertical
 
 
-def _segments(mask: np.ndarray, *, axis: int) -> list[tuple[float, float, float]]:
-    """Connected rules as (position across, start, end along); axis 0 = horizontal."""
+def _segments(
+    mask: np.ndarray, crossing: np.ndarray, *, axis: int
+) -> list[tuple[float, float, float]]:
+    """Rules as (position across, start, end along); axis 0 = horizontal.
+
+    A rule of a grid ends on rules of the other direction (`crossing`, dilated):
+    a character's stroke or an underline "____" does not, and is left out.
+    """
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     found = []
     for x, y, w, h, _area in stats[1:count]:
         if axis == 0:
-            found.append((y + h / 2, float(x), float(x + w)))
+            row = y + h // 2
+            ends = ((row, x), (row, x + w - 1))
+            segment = (y + h / 2, float(x), float(x + w))
         else:
-            found.append((x + w / 2, float(y), float(y + h)))
+            col = x + w // 2
+            ends = ((y, col), (y + h - 1, col))
+            segment = (x + w / 2, float(y), float(y + h))
+        if all(crossing[r, c] for r, c in ends):
+            found.append(segment)
     return found
 
 
@@ -121,8 +134,11 @@ def _grid(
     horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], tol: float
 ) -> Grid | None:
     x, y, w, h = box
-    h_segments = [s for s in _segments(horizontal[y : y + h, x : x + w], axis=0) if s[2] - s[1] > tol]
-    v_segments = [s for s in _segments(vertical[y : y + h, x : x + w], axis=1) if s[2] - s[1] > tol]
+    pad = round(tol)
+    reach = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * pad + 1, 2 * pad + 1))
+    h_part, v_part = horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w]
+    h_segments = _segments(h_part, cv2.dilate(v_part, reach), axis=0)
+    v_segments = _segments(v_part, cv2.dilate(h_part, reach), axis=1)
     ys = [y + value for value in _cluster(h_segments, tol)]
     xs = [x + value for value in _cluster(v_segments, tol)]
     if len(xs) < 2 or len(ys) < 2:

@@ -9,13 +9,16 @@ refused before pdfminer parses anything.
 Owned here: failures (`EncryptedDocument`, `CorruptDocument`, `UnsafeDocument`),
 reading order across pages, stitching of paragraphs and tables cut by a page
 break. Lines and spacing live in `pdf_lines`, paragraphs in `pdf_blocks`,
-tables in `pdf_tables`.
+tables in `pdf_tables`. Pages with no usable text layer (`ocr_textlayer`: scans,
+fonts that map to no characters) are read by OCR (`ocr`) when `Limits.ocr`,
+and then assembled with the others like any page.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from .errors import CorruptDocument, EncryptedDocument, UnsafeDocument
 from .limits import Limits
 from .model import Block, Document, Table
+from .ocr_textlayer import Scan, inspect_page
 from .pdf_blocks import (
     BlockDraft,
     PageLines,
@@ -47,7 +51,7 @@ from .pdf_tables import (
     to_table,
 )
 
-__all__ = ["extract"]
+__all__ = ["assemble_pages", "extract"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,8 @@ _PARSE_ERRORS = (PdfminerException, PSException, ValueError, KeyError, TypeError
 class _Page:
     lines: PageLines
     tables: list[RawTable]
-    scanned: bool  # images but not one glyph: a scan that needs OCR
+    scan: Scan | None  # why the page needs OCR (a scan, broken fonts), None once read
+    doctop: float = 0.0  # the page's top in document coordinates
 
 
 def extract(
@@ -91,9 +96,12 @@ def extract(
         if pages and not read:
             raise CorruptDocument(f"corrupt PDF: no page can be read ({problems[0]})")
         metadata = dict(pdf.metadata)
+    ocr_used, ocr_confidence = False, None
+    if limits.ocr and any(part.scan is not None and part.scan.readable for part in read):
+        ocr_used, ocr_confidence = _read_by_ocr(data, read, problems, source_uri)
     for part in read:
-        if part.scanned:
-            problems.append(f"page {part.lines.page} has no text layer, only images (OCR needed)")
+        if part.scan is not None:
+            problems.append(f"page {part.lines.page} {part.scan.reason} (OCR needed)")
     blocks, tables = _assemble(read)
     title = metadata.get("Title")
     return Document(
@@ -105,6 +113,8 @@ def extract(
         n_pages=len(pages),
         title=(title.strip() or None) if isinstance(title, str) else None,
         problems=tuple(problems),
+        ocr_used=ocr_used,
+        ocr_confidence=ocr_confidence,
         meta={
             f"pdf_{key.lower()}": value.strip()
             for key, value in metadata.items()
@@ -158,8 +168,9 @@ def _translate(error: BaseException) -> Exception:
 
 
 def _read_page(page: Any) -> _Page:
-    chars = page.chars
-    tables = find_raw_tables(page) if has_ruling(page) else []
+    chars, scan = inspect_page(page)
+    # A page whose glyphs are undecodable keeps none, and no empty tables either.
+    tables = find_raw_tables(page) if (chars or scan is None) and has_ruling(page) else []
     outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
     height = float(page.height)
     lines = [make_line(group) for group in group_lines(outside)]
@@ -171,7 +182,35 @@ def _read_page(page: Any) -> _Page:
         lines=lines,
         barriers=[table.top for table in tables],
     )
-    return _Page(page_lines, tables, scanned=not chars and bool(page.images))
+    return _Page(page_lines, tables, scan=scan, doctop=float(page.initial_doctop))
+
+
+def _read_by_ocr(
+    data: bytes, read: list[_Page], problems: list[str], source_uri: str
+) -> tuple[bool, float | None]:
+    """OCR the pages that need it, in place; (OCR used, mean recognition score)."""
+    parts = [part for part in read if part.scan is not None and part.scan.readable]
+    try:
+        from . import ocr  # OpenCV and the OCR models load only for pages that need them
+
+        pages = ocr.read_pdf_pages(data, [(part.lines.page, part.doctop) for part in parts])
+    except ImportError as e:
+        problems.append(f"OCR is not available ({e}): install rapidocr and onnxruntime")
+        log.warning("%s: OCR is not available: %s", source_uri, e)
+        return False, None
+    for part, page in zip(parts, pages, strict=True):
+        part.lines, part.tables, part.scan = page.lines, page.tables, None
+        problem = page.problem()
+        if problem is not None:
+            problems.append(problem)
+    return True, ocr.mean_score(pages)
+
+
+def assemble_pages(
+    pages: Sequence[tuple[PageLines, list[RawTable]]],
+) -> tuple[list[Block], list[Table]]:
+    """Blocks and tables of pages read elsewhere (OCR of images), assembled as PDF pages are."""
+    return _assemble([_Page(lines, tables, scan=None) for lines, tables in pages])
 
 
 def _assemble(pages: list[_Page]) -> tuple[list[Block], list[Table]]:

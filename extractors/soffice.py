@@ -133,6 +133,7 @@ def _run(command: list[str], *, timeout_s: float, what: str, cwd: Path) -> str:
     finally:
         _kill_group(process.pid)
         process.wait()
+        _await_group_gone(process.pid)
     if not finished:
         raise CorruptDocument(
             f"{what} could not be converted: LibreOffice timed out after {timeout_s:g} s"
@@ -157,6 +158,23 @@ def _await_exit(pid: int, timeout_s: float) -> bool:
             return False
         time.sleep(min(delay, remaining))
         delay = min(delay * 2, 0.1)
+
+
+def _await_group_gone(pgid: int, *, limit_s: float = 5.0) -> None:
+    """Wait (briefly) until the killed group's other members have died too.
+
+    SIGKILL is delivered asynchronously: helpers the leader forked may still be
+    exiting when the leader has been reaped. Only signal 0 is sent here, never a kill:
+    the group id is no longer guaranteed to be ours once the leader is reaped.
+    """
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)
+    log.warning("LibreOffice process group %d still has members after being killed", pgid)
 
 
 def _kill_group(pgid: int) -> None:

@@ -21,7 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+# Piped output (files, tests, CI logs) gets wide tables instead of cut-off columns.
+console = Console() if sys.stdout.isatty() else Console(width=250)
 err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[

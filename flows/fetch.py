@@ -53,6 +53,7 @@ def _version() -> str:
 USER_AGENT = f"noticeflow/{_version()} (public notice collector; python-httpx)"
 _MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class TransientFetchError(Exception):
@@ -170,7 +171,7 @@ class HttpFetcher:
         """One request: a Fetched, or the URL a redirect points to."""
         with self.client.stream("GET", current, headers=headers) as response:
             status = response.status_code
-            if response.is_redirect:
+            if status in _REDIRECTS:
                 location = response.headers.get("location")
                 if not location:
                     return Fetched(url, current, status, error=f"HTTP {status} without Location")

@@ -182,7 +182,6 @@ def serve(
         parameters=parameters,
         description="noticeflow: ingest new or changed notices and forms, publish, dashboard",
         tags=["noticeflow"],
-        limit=1,
         global_limit=ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         ),

@@ -167,7 +167,7 @@ def _healthy(api: str) -> bool:
 def test_serve_ingests_a_notice_dropped_into_the_inbox(tmp_path: Path) -> None:
     inbox, db, out = tmp_path / "inbox", tmp_path / "w.duckdb", tmp_path / "curated"
     inbox.mkdir()
-    shutil.copy(RAW / "mohrss_2021_plan.html", inbox)
+    shutil.copy(RAW / "hubei_2023_plan.docx", inbox)
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     server_log, serve_log = tmp_path / "server.log", tmp_path / "serve.log"
@@ -228,7 +228,7 @@ def test_serve_ingests_a_notice_dropped_into_the_inbox(tmp_path: Path) -> None:
             json={"artifacts": {"key": {"any_": ["ingest-summary"]}}},
             timeout=10,
         ).json()
-        # The run that found the new PDF read only it and skipped the HTML loaded before.
+        # The run that found the new PDF read only it and skipped the DOCX loaded before.
         assert any(
             "files processed: 1 (ok 1," in a["data"]
             and "files skipped (unchanged): 1" in a["data"]
@@ -245,16 +245,16 @@ def test_serve_ingests_a_notice_dropped_into_the_inbox(tmp_path: Path) -> None:
             "SELECT source_uri, status FROM curated.documents ORDER BY source_uri"
         ).fetchall()
         notices = con.execute(
-            "SELECT region, plan_year, doc_number FROM curated.notices ORDER BY region"
+            "SELECT region, plan_year, doc_number FROM curated.notices ORDER BY plan_year"
         ).fetchall()
     finally:
         con.close()
     # Each file loaded once, however many runs went by.
-    assert documents == [
+    assert [(uri, status) for uri, status in documents] == [
+        (str(inbox / "hubei_2023_plan.docx"), "ok"),
         (str(inbox / "hubei_2026_plan.pdf"), "ok"),
-        (str(inbox / "mohrss_2021_plan.html"), "ok"),
     ]
-    assert ("湖北省", 2026, "鄂人社函〔2026〕51号") in notices
-    assert [n[:2] for n in notices] == [("全国", 2021), ("湖北省", 2026)]
+    assert [n[:2] for n in notices] == [("湖北省", 2023), ("湖北省", 2026)]
+    assert notices[1][2] == "鄂人社函〔2026〕51号"
     assert (out / "csv" / "notices.csv").is_file()
     assert "湖北省" in (out / "dashboard.html").read_text(encoding="utf-8")

@@ -1,0 +1,265 @@
+"""Scanned pages and images -> `Document` by offline OCR: the entry point and page assembly.
+
+Two callers share one path. The registry sends PNG, JPEG and TIFF files (every
+frame of a multi-page TIFF is a page) to `extract`; the PDF extractor sends the
+pages that have no usable text layer to `read_pdf_pages`, rendered at 200 dpi.
+Each page image is straightened (`ocr_engine.deskew`), read once by the OCR
+engine, its ruled tables rebuilt from the rules (`ocr_tables`), and the boxes
+outside the tables made into `TextLine`s (`ocr_layout`), so the PDF extractor's
+own rules turn them into paragraphs, headings and stitched tables.
+
+Owned here: decoding images safely (pixel and page limits, EXIF orientation,
+resolution), the page's scale in points, what a page read badly reports.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import statistics
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import cv2
+import numpy as np
+
+from .errors import CorruptDocument, EmptyDocument, UnsafeDocument, UnsupportedFormat
+from .limits import Limits
+from .model import Document
+from .ocr_engine import OcrBox, deskew, estimate_skew, read_regions, recognize
+from .ocr_layout import group_lines, is_red, line_text, make_text_line, mend_gaps, snap_sizes
+from .ocr_tables import Grid, find_grids, place_boxes
+from .pdf_blocks import PageLines, is_page_furniture
+from .pdf_tables import RawCell, RawTable
+
+__all__ = ["OcrPage", "extract", "read_page", "read_pdf_pages"]
+
+log = logging.getLogger(__name__)
+
+RENDER_DPI = 200  # PDF pages are rendered at this resolution for OCR
+_MIN_DPI, _MAX_DPI = 150, 300  # images outside are resampled to RENDER_DPI
+_A4_WIDTH_IN, _A4_HEIGHT_IN = 8.27, 11.69
+_MAX_PIXELS = 120_000_000  # per frame: an A0 poster at 300 dpi; more is a bomb
+_LOW_CONFIDENCE = 0.75  # a page whose mean recognition score is lower is reported
+
+
+@dataclass(slots=True)
+class OcrPage:
+    """What OCR read on one page: its lines outside tables, its tables, the scores."""
+
+    lines: PageLines
+    tables: list[RawTable]
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines.lines and not self.tables
+
+    def problem(self) -> str | None:
+        """A note for analysts when the page read badly, else None."""
+        if not self.scores:
+            return f"page {self.lines.page}: OCR found no text in the page image"
+        mean = statistics.fmean(self.scores)
+        if mean < _LOW_CONFIDENCE:
+            return f"page {self.lines.page}: OCR read it with low confidence ({mean:.2f})"
+        return None
+
+
+def _raw_table(
+    grid: Grid, lines: list[list[list[OcrBox]]], page: int, scale: float, doctop: float
+) -> RawTable:
+    cells = []
+    for cell, cell_lines in zip(grid.cells, lines, strict=True):
+        text = "\n".join(t for t in (line_text(line) for line in cell_lines) if t)
+        cells.append(
+            RawCell(
+                cell.x0 * scale,
+                cell.top * scale + doctop,
+                cell.x1 * scale,
+                cell.bottom * scale + doctop,
+                text=text,
+            )
+        )
+    x0, top, x1, bottom = (value * scale for value in grid.bbox)
+    return RawTable(
+        pages=[page],
+        cells=cells,
+        top=top,
+        bbox=(x0, top, x1, bottom),
+        col_edges=[x * scale for x in grid.xs],
+    )
+
+
+def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) -> OcrPage:
+    """OCR one page image (BGR, `dpi` pixels per inch) into lines and tables in points.
+
+    `doctop` is the page's top in document coordinates (the heights of the pages
+    before it), which table stitching across pages works in. Sizes are not yet
+    snapped across pages: `snap_sizes` runs once per document.
+    """
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    angle = estimate_skew(gray)
+    if angle:
+        log.debug("page %d: deskewing by %.2f degrees", page, angle)
+        image, gray = deskew(image, angle), deskew(gray, angle)
+    boxes = recognize(image)
+    scale = 72.0 / dpi
+    height, width = gray.shape[:2]
+    char_height = statistics.median(b.height for b in boxes) if boxes else height / 50
+    grids = find_grids(gray, char_height)
+    outside = place_boxes(grids, boxes)
+    # Every container (each cell, then the running text) is grouped into lines, and
+    # the gaps of all of them are mended in one batch of re-readings.
+    containers = [group_lines(cell.boxes) for grid in grids for cell in grid.cells]
+    containers.append(group_lines(outside))
+    flat = [line for container in containers for line in container]
+    mended = iter(mend_gaps(flat, lambda regions: read_regions(image, regions)))
+    containers = [[next(mended) for _ in container] for container in containers]
+    scores = [box.score for container in containers for line in container for box in line]
+
+    tables = []
+    start = 0
+    for grid in grids:
+        cell_lines = containers[start : start + len(grid.cells)]
+        start += len(grid.cells)
+        tables.append(_raw_table(grid, cell_lines, page, scale, doctop))
+    page_height = height * scale
+    text_lines = []
+    for line in containers[-1]:
+        text_line = make_text_line(line, scale=scale, red=any(is_red(image, b) for b in line))
+        if text_line.text and not is_page_furniture(text_line, page_height):
+            text_lines.append(text_line)
+    lines = PageLines(
+        page=page,
+        width=width * scale,
+        height=page_height,
+        lines=text_lines,
+        barriers=[table.top for table in tables],
+    )
+    return OcrPage(lines=lines, tables=tables, scores=scores)
+
+
+def _snap(pages: Sequence[OcrPage]) -> None:
+    snap_sizes(line for page in pages for line in page.lines.lines)
+
+
+def read_pdf_pages(data: bytes, pages: Sequence[tuple[int, float]]) -> list[OcrPage]:
+    """Render the PDF's pages given as (1-based number, doctop) and OCR them."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    read = []
+    try:
+        for number, doctop in pages:
+            bitmap = document[number - 1].render(scale=RENDER_DPI / 72)
+            image = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])  # BGR(x) -> BGR
+            read.append(read_page(image, page=number, dpi=RENDER_DPI, doctop=doctop))
+    finally:
+        document.close()
+    _snap(read)
+    return read
+
+
+def mean_score(pages: Sequence[OcrPage]) -> float | None:
+    """The mean recognition score over all text OCR read, None when it read none."""
+    scores = [score for page in pages for score in page.scores]
+    return round(statistics.fmean(scores), 4) if scores else None
+
+
+def _frames(data: bytes, limits: Limits, kind: str) -> Iterator[tuple[np.ndarray, float]]:
+    """The image's frames as BGR arrays at 150-300 dpi, with their resolution."""
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        n_frames = int(getattr(image, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise CorruptDocument(f"corrupt {kind} image: {e}") from e
+    except Image.DecompressionBombError as e:
+        raise UnsafeDocument(f"refused: {kind} image is too large ({e})") from e
+    if n_frames > limits.max_pages:
+        raise UnsafeDocument(
+            f"refused: the {kind} image has {n_frames:,} pages, more than the limit "
+            f"{limits.max_pages:,} (raise Limits.max_pages to read it)"
+        )
+    for frame in ImageSequence.Iterator(image):
+        width, height = frame.size
+        if width * height > _MAX_PIXELS:
+            raise UnsafeDocument(
+                f"refused: a {kind} page of {width}x{height} pixels is over the limit "
+                f"of {_MAX_PIXELS:,} pixels"
+            )
+        try:
+            upright = ImageOps.exif_transpose(frame)
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                paper = Image.new("RGBA", upright.size, "white")
+                upright = Image.alpha_composite(paper, upright.convert("RGBA"))
+            rgb = np.asarray(upright.convert("RGB"))
+        except (OSError, ValueError, SyntaxError) as e:
+            raise CorruptDocument(f"corrupt {kind} image: {e}") from e
+        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+        dpi = _resolution(frame.info.get("dpi"), bgr.shape[1], bgr.shape[0])
+        if not _MIN_DPI <= dpi <= _MAX_DPI:
+            factor = RENDER_DPI / dpi
+            interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+            bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=interpolation)
+            dpi = RENDER_DPI
+        yield bgr, dpi
+
+
+def _resolution(declared: object, width: int, height: int) -> float:
+    """Pixels per inch: as the file declares it when that gives a page-sized image,
+    else as if the image were an A4 page (photographs and screenshots say 72 dpi)."""
+    if isinstance(declared, tuple) and declared and isinstance(declared[0], int | float):
+        dpi = float(declared[0])
+        if dpi > 0 and 3.0 <= width / dpi <= 17.0:
+            return dpi
+    long_side, short_side = max(width, height), min(width, height)
+    return max(long_side / _A4_HEIGHT_IN, short_side / _A4_WIDTH_IN)
+
+
+def _engine_version() -> str:
+    try:
+        return f"rapidocr {version('rapidocr')} (PP-OCRv6 det/rec small)"
+    except PackageNotFoundError:
+        return "rapidocr"
+
+
+def extract(
+    data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "png"
+) -> Document:
+    """Read an image file (PNG, JPEG, TIFF; each TIFF frame a page) by OCR."""
+    from .pdf import assemble_pages  # the PDF extractor's paragraph and table assembly
+
+    kind = media_type.upper()
+    if not limits.ocr:
+        raise UnsupportedFormat(f"{kind} image not read: OCR is turned off (Limits.ocr)")
+    pages: list[OcrPage] = []
+    doctop = 0.0
+    try:
+        for number, (image, dpi) in enumerate(_frames(data, limits, kind), start=1):
+            page = read_page(image, page=number, dpi=dpi, doctop=doctop)
+            doctop += page.lines.height
+            pages.append(page)
+    except ImportError as e:
+        raise UnsupportedFormat(
+            f"{kind} image not read: the OCR engine is not installed ({e}); "
+            "install rapidocr and onnxruntime"
+        ) from e
+    _snap(pages)
+    if all(page.empty for page in pages):
+        raise EmptyDocument(f"no text: OCR found no text in the {kind} image")
+    blocks, tables = assemble_pages([(page.lines, page.tables) for page in pages])
+    return Document(
+        doc_id=doc_id,
+        source_uri=source_uri,
+        media_type=media_type,
+        blocks=tuple(blocks),
+        tables=tuple(tables),
+        n_pages=len(pages),
+        problems=tuple(p for p in (page.problem() for page in pages) if p),
+        ocr_used=True,
+        ocr_confidence=mean_score(pages),
+        meta={"ocr_engine": _engine_version()},
+    )
