@@ -187,6 +187,10 @@ class StyleSheet:
                     self._default_para = style_id
                 elif kind == "character":
                     self._default_char = style_id
+        # LibreOffice writes its default paragraph style "Normal" without w:default="1";
+        # Word treats "Normal" as the default then too.
+        if self._default_para is None and "Normal" in self._styles:
+            self._default_para = "Normal"
 
     def _chain(self, style_id: str | None) -> list[_Style]:
         chain: list[_Style] = []

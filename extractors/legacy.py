@@ -30,11 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import io
 import logging
-import re
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,7 +44,7 @@ from .errors import (
     UnsupportedFormat,
 )
 from .legacy_ole import OleError, probe_word
-from .limits import Limits, open_zip_safely
+from .limits import Limits
 from .model import Document
 
 __all__ = ["SPREADSHEET_ROUTES", "TEXT_ROUTES", "extract", "extract_by_route", "table_loss"]
@@ -108,7 +104,7 @@ def extract(
 def extract_by_route(
     data: bytes, *, route: str, doc_id: str, source_uri: str, limits: Limits, media_type: str
 ) -> Document:
-    """Read the file by one route only (see TEXT_ROUTES, SPREADSHEET_ROUTES), no checks."""
+    """Read the file by one route only (TEXT_ROUTES, SPREADSHEET_ROUTES); no table check."""
     kind = _KINDS.get(media_type)
     spreadsheet = media_type in ("xls", "et")
     routes = SPREADSHEET_ROUTES if spreadsheet else TEXT_ROUTES
@@ -229,53 +225,12 @@ def _has_tab_grid(doc: Document, *, min_rows: int = 3) -> bool:
     return False
 
 
-# LibreOffice writes its default paragraph style as "Normal" without w:default="1".
-_STYLE_TAG = re.compile(rb"<w:style\b[^>]*>")
-_DEFAULT_ATTR = re.compile(rb'\bw:default="(?:1|true|on)"')
-
-
 def _read_docx(
     data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str
 ) -> Document:
     return docx.extract(
-        _flag_default_paragraph_style(data, limits=limits),
-        doc_id=doc_id,
-        source_uri=source_uri,
-        limits=limits,
-        media_type=media_type,
+        data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=media_type
     )
-
-
-def _flag_default_paragraph_style(data: bytes, *, limits: Limits) -> bytes:
-    """Mark LibreOffice's "Normal" as the default paragraph style, as Word files do.
-
-    Without the flag the DOCX reader takes the document defaults (12 pt) for body
-    text and calls every 16 pt paragraph of a 公文 "large", hence a heading.
-    """
-    archive = open_zip_safely(data, limits=limits, kind="DOCX")
-    try:
-        styles = archive.read("word/styles.xml")
-    except KeyError:
-        return data
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise CorruptDocument(f"corrupt DOCX from LibreOffice: styles unreadable ({e})") from e
-    tags = [m for m in _STYLE_TAG.finditer(styles) if b'w:type="paragraph"' in m.group()]
-    if any(_DEFAULT_ATTR.search(m.group()) for m in tags):
-        return data
-    normal = next((m for m in tags if b'w:styleId="Normal"' in m.group()), None)
-    if normal is None:
-        return data
-    at = normal.start() + len(b"<w:style")
-    patched = styles[:at] + b' w:default="1"' + styles[at:]
-    out = io.BytesIO()
-    try:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in archive.infolist():
-                body = patched if info.filename == "word/styles.xml" else archive.read(info)
-                target.writestr(info, body)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise CorruptDocument(f"corrupt DOCX from LibreOffice ({e})") from e
-    return out.getvalue()
 
 
 # --------------------------------------------------------------- spreadsheets

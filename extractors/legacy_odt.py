@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass, field, replace
 
 from lxml import etree
 
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from .errors import CorruptDocument, EmptyDocument, EncryptedDocument, UnsafeDocument
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Block, Cell, Document, Table
 
@@ -99,9 +99,20 @@ def _int_attr(el: etree._Element, name: str, *, cap: int = _MAX_REPEAT) -> int:
         return 1
 
 
+def _open(data: bytes, *, limits: Limits) -> zipfile.ZipFile:
+    archive = open_zip_safely(data, limits=limits, kind="ODT")
+    try:
+        manifest = archive.read("META-INF/manifest.xml")
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        manifest = b""
+    if b"encryption-data" in manifest:  # manifest:encryption-data of an encrypted part
+        raise EncryptedDocument("encrypted ODT: a password is needed")
+    return archive
+
+
 def count_table_cells(data: bytes, *, limits: Limits) -> int:
     """Grid positions (cells and covered cells) of the top-level tables of an ODT."""
-    archive = open_zip_safely(data, limits=limits, kind="ODT")
+    archive = _open(data, limits=limits)
     root = _read(archive, "content.xml", required=True)
     assert root is not None
     total = 0
@@ -436,7 +447,7 @@ def extract(
     data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "odt"
 ) -> Document:
     """Read the body of an ODT file into blocks and tables."""
-    archive = open_zip_safely(data, limits=limits, kind="ODT")
+    archive = _open(data, limits=limits)
     content = _read(archive, "content.xml", required=True)
     assert content is not None
     body = content.find(f"{_q('office:body')}/{_q('office:text')}")

@@ -91,6 +91,12 @@ def _raw_table(
     )
 
 
+def _is_bilevel(gray: np.ndarray) -> bool:
+    """True when (almost) every pixel is black or white."""
+    sample = gray[::7, ::7]
+    return bool(np.count_nonzero((sample > 20) & (sample < 235)) < 0.005 * sample.size)
+
+
 def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) -> OcrPage:
     """OCR one page image (BGR, `dpi` pixels per inch) into lines and tables in points.
 
@@ -99,6 +105,11 @@ def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) 
     snapped across pages: `snap_sizes` runs once per document.
     """
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if _is_bilevel(gray):
+        # Fax and CCITT scans are pure black and white; the OCR models were trained on
+        # grey images and cut boxes short and misread strokes without the grey edges.
+        image = cv2.GaussianBlur(image, (3, 3), 0)
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     angle = estimate_skew(gray)
     if angle:
         log.debug("page %d: deskewing by %.2f degrees", page, angle)
@@ -125,9 +136,11 @@ def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) 
         start += len(grid.cells)
         tables.append(_raw_table(grid, cell_lines, page, scale, doctop))
     page_height = height * scale
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
     text_lines = []
     for line in containers[-1]:
-        text_line = make_text_line(line, scale=scale, red=any(is_red(image, b) for b in line))
+        red = any(is_red(image, box) for box in line)
+        text_line = make_text_line(line, scale=scale, ink=ink, red=red)
         if text_line.text and not is_page_furniture(text_line, page_height):
             text_lines.append(text_line)
     lines = PageLines(

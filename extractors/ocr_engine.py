@@ -126,13 +126,18 @@ def read_regions(
     image: np.ndarray, regions: list[tuple[int, int, int, int]]
 ) -> list[tuple[str, float]]:
     """Recognise the text in each (x0, top, x1, bottom) region, with no detection."""
-    crops = [image[top:bottom, x0:x1] for x0, top, x1, bottom in regions]
-    if not crops:
-        return []
     engine = _engine()
-    with _lock:
-        result = engine(crops, use_det=False, use_cls=False, use_rec=True)
-    return [(str(t).strip(), float(s)) for t, s in zip(result.txts, result.scores, strict=True)]
+    read = []
+    for x0, top, x1, bottom in regions:
+        crop = np.ascontiguousarray(image[max(top, 0) : bottom, max(x0, 0) : x1])
+        if crop.size == 0:
+            read.append(("", 0.0))
+            continue
+        with _lock:
+            result = engine(crop, use_det=False, use_cls=False, use_rec=True)
+        texts, scores = result.txts or ("",), result.scores or (0.0,)
+        read.append((str(texts[0]).strip(), float(scores[0])))
+    return read
 
 
 def estimate_skew(gray: np.ndarray) -> float:

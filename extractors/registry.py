@@ -87,9 +87,7 @@ def _sniff_zip(data: bytes) -> MediaType:
     if "xl/workbook.xml" in names:
         return MediaType.XLSX
     if "content.xml" in names and "mimetype" in names:
-        # ODF puts its mimetype as the first, stored member; read only its name list here.
-        if any(n.startswith("Object") or n == "content.xml" for n in names):
-            return MediaType.ODS if _odf_mimetype(data).endswith("spreadsheet") else MediaType.ODT
+        return MediaType.ODS if _odf_mimetype(data).endswith("spreadsheet") else MediaType.ODT
     return MediaType.ZIP
 
 

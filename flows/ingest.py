@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
@@ -251,15 +251,21 @@ class _Run:
         """Read a notice page's attachments, then load the page and them."""
         notice = notice_of(page)
         targets, problems = self._targets(page, page_url=page_url, page_path=page_path, root=root)
+        notes: list[str] = []
         futures: list[tuple[Link, PrefectFuture[FileResult]]] = []
         downloads = [fetched] if fetched else []
         for target in targets:
             href = target.link.href
             if target.path is not None:
+                if not target.path.is_file():
+                    # A page saved from a site seldom comes with its attachments: noted
+                    # (raw.problems, a warning in the run log); the page stays complete.
+                    notes.append(f"attachment file not found: {href} (no file {target.path})")
+                    continue
                 try:
                     doc_id, size = fingerprint(target.path)
                 except OSError as e:
-                    problems.append(f"attachment not found: {href} ({e.strerror or e})")
+                    problems.append(f"attachment {href} cannot be read: {e.strerror or e}")
                     continue
                 item = InputFile(target.path, str(target.path), doc_id, size, root)
                 future = process_task.submit(item, self.settings, self.pii_key, notice)
@@ -274,7 +280,9 @@ class _Run:
             futures.append((target.link, future))
         self.total += len(futures)
         children = [(link, future.result()) for link, future in futures]
-        self.load(with_linked_files(page, children, problems))
+        for note in notes:
+            get_run_logger().warning("%s: %s", page.unit.source_uri, note)
+        self.load(with_linked_files(page, children, problems, notes))
         for _, child in children:
             self.load(child)
         for download in downloads:

@@ -140,12 +140,16 @@ def notice_of(result: FileResult) -> Notice | None:
 
 
 def with_linked_files(
-    page: FileResult, files: Sequence[tuple[Link, FileResult]], problems: Sequence[str]
+    page: FileResult,
+    files: Sequence[tuple[Link, FileResult]],
+    problems: Sequence[str],
+    notes: Sequence[str] = (),
 ) -> FileResult:
-    """`page` with its 附件 rows pointing at the files its links gave, and `problems` added.
+    """`page` with its 附件 rows pointing at the files its links gave, and problems added.
 
     `problems` are the page's links that were refused or could not be fetched; a linked
-    file that could not be read is one more. Any problem makes the page `partial`.
+    file that could not be read is one more. Any of them makes the page `partial`.
+    `notes` are recorded with the page's problems but leave its status and error alone.
     """
     unit = page.unit
     messages = list(problems) + [
@@ -158,12 +162,18 @@ def with_linked_files(
         link_attachment_files(attachments, [(link, child.unit.doc_id) for link, child in files])
     )
     records = tuple(next(linked) if isinstance(r, Attachment) else r for r in unit.records)
-    if not messages and records == tuple(unit.records):
+    if not messages and not notes and records == tuple(unit.records):
         return page
-    all_problems = [*unit.problems, *(("fetch", m) for m in messages)]
-    status = unit.status if unit.status == "failed" or not all_problems else "partial"
-    error = "; ".join(m for _, m in all_problems) or unit.error
+    status, error = unit.status, unit.error
+    problems_now = [*unit.problems, *(("fetch", m) for m in messages)]
+    if messages:
+        status = "partial" if status == "ok" else status
+        error = "; ".join(m for _, m in problems_now)
     changed = dataclasses.replace(
-        unit, records=records, problems=all_problems, status=status, error=error
+        unit,
+        records=records,
+        problems=[*problems_now, *(("fetch", n) for n in notes)],
+        status=status,
+        error=error,
     )
     return FileResult(changed, page.seconds)

@@ -7,12 +7,13 @@ from disk with neither a server nor the internet. Sections:
 - programmes per year and region, by funding type (`curated.programmes_by_region_year`,
   else counted from `curated.plan_projects`);
 - funding caps and class lengths by region over the years (`curated.policy_comparison`);
-- top host organisations (`curated.organizations`, else counted from `plan_projects`);
+- top host organisations (`curated.organization_programmes` with role `host`, typed by
+  `curated.organizations`; else `curated.organizations`; else `plan_projects.host_org`);
 - topics over time (`curated.topics_by_year`);
 - documents that failed or were read only in part (`curated.documents`), as a table.
 
-A view that is missing, lacks the columns a chart needs, or has no rows leaves its
-section with a note instead of a chart. Text uses a CJK font family
+Each chart takes the first of its sources that exists, has the columns it needs and has
+rows. Without one, its section shows a note instead of a chart. Text uses a CJK font family
 (Noto Sans CJK SC, from Debian's fonts-noto-cjk, with common fallbacks).
 """
 
@@ -448,7 +449,7 @@ def _vega_bundle() -> str:
             "JavaScript): pip install vl-convert-python"
         ) from e
     version = "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # v6.4.1 -> v6_4
-    return vl_convert.javascript_bundle(vl_version=version)
+    return vl_convert.javascript_bundle(None, vl_version=version)
 
 
 def _script_json(value: object) -> str:

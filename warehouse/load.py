@@ -215,7 +215,9 @@ class Warehouse:
             self.con.commit()
         except Exception as e:
             self.con.rollback()
-            raise WarehouseError(f"loading {unit.source_uri} failed and was rolled back: {e}") from e
+            raise WarehouseError(
+                f"loading {unit.source_uri} failed and was rolled back: {e}"
+            ) from e
         return sum(len(rows) for rows in tables.values())
 
     def table_counts(self) -> dict[str, int]:

@@ -37,7 +37,8 @@ SELECT
     CASE
         WHEN duration_days_min IS NULL AND duration_days_max IS NULL THEN ''
         WHEN duration_days_min = duration_days_max
-            THEN (CASE WHEN duration_approx THEN '约' ELSE '' END) || duration_days_min::INT || '天'
+            THEN (CASE WHEN duration_approx THEN '约' ELSE '' END)
+                 || duration_days_min::INT || '天'
         WHEN duration_days_max IS NULL THEN '≥' || duration_days_min::INT || '天'
         WHEN duration_days_min IS NULL THEN '≤' || duration_days_max::INT || '天'
         ELSE duration_days_min::INT || '–' || duration_days_max::INT || '天'
@@ -45,7 +46,8 @@ SELECT
     CASE
         WHEN participants_min IS NULL AND participants_max IS NULL THEN ''
         WHEN participants_min = participants_max
-            THEN (CASE WHEN participants_approx THEN '约' ELSE '' END) || participants_min::INT || '人'
+            THEN (CASE WHEN participants_approx THEN '约' ELSE '' END)
+                 || participants_min::INT || '人'
         WHEN participants_max IS NULL THEN '≥' || participants_min::INT || '人'
         WHEN participants_min IS NULL THEN '≤' || participants_max::INT || '人'
         ELSE participants_min::INT || '–' || participants_max::INT || '人'

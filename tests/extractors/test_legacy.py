@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import shutil
 import struct
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -161,6 +163,25 @@ def test_encrypted_word_file_is_refused_before_libreoffice_starts() -> None:
     struct.pack_into("<H", data, fib + 0x0A, flags | 0x0100)  # fEncrypted
     with pytest.raises(EncryptedDocument, match="encrypted legacy Word file: a password"):
         registry.extract(bytes(data), source_uri="secret.doc")
+
+
+def test_encrypted_odt_is_refused_from_its_manifest() -> None:
+    source = zipfile.ZipFile(LEGACY / "hubei_2026_plan.odt")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                body = body.replace(
+                    b'manifest:full-path="content.xml" manifest:media-type="text/xml"/>',
+                    b'manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>'
+                    b"</manifest:file-entry>",
+                )
+                assert b"encryption-data" in body
+            target.writestr(info, body)
+    with pytest.raises(EncryptedDocument, match="encrypted ODT: a password is needed"):
+        registry.extract(out.getvalue(), source_uri="secret.odt")
 
 
 def test_odt_route_reads_tables_with_spans_like_the_docx() -> None:

@@ -83,13 +83,27 @@ def test_curated_projects_terms_attachments_citations_equal_gold(warehouse, path
         [notice_id],
     ).fetchall()
     got_terms = {
-        (lvl, term, vmin, vmax, bool(approx), unit if vdate is None else None,
-         vdate.isoformat() if vdate else None)
+        (
+            lvl,
+            term,
+            vmin,
+            vmax,
+            bool(approx),
+            unit if vdate is None else None,
+            vdate.isoformat() if vdate else None,
+        )
         for lvl, term, vmin, vmax, approx, unit, vdate in terms
     }
     want_terms = {
-        (t["program_level"], t["term"], t.get("value_min"), t.get("value_max"),
-         bool(t.get("approx", False)), t.get("unit"), t.get("value_date"))
+        (
+            t["program_level"],
+            t["term"],
+            t.get("value_min"),
+            t.get("value_max"),
+            bool(t.get("approx", False)),
+            t.get("unit"),
+            t.get("value_date"),
+        )
         for t in gold["terms"]
     }
     assert got_terms == want_terms
@@ -156,11 +170,14 @@ def test_no_personal_data_in_curated_tables(warehouse) -> None:
         leaked = [s for s in secrets if s in text]
         assert leaked == [], table
     private = "\n".join(
-        str(v) for row in con.execute("SELECT * FROM private.attendance_people").fetchall()
+        str(v)
+        for row in con.execute("SELECT * FROM private.attendance_people").fetchall()
         for v in row
     )
     assert [s for s in secrets[:24] if s in private] == []  # IDs and phones: hashes only
-    masked = con.execute("SELECT id_masked FROM private.attendance_people ORDER BY row_no").fetchall()
+    masked = con.execute(
+        "SELECT id_masked FROM private.attendance_people ORDER BY row_no"
+    ).fetchall()
     assert masked[0] == ("420103********5673",)
 
 

@@ -53,9 +53,7 @@ def test_ingest_then_status_and_read_only_query(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "湖北省" in result.output and "2026" in result.output
 
-    result = runner.invoke(
-        app, ["query", "SELECT count(*) AS n FROM curated.plan_projects", *args]
-    )
+    result = runner.invoke(app, ["query", "SELECT count(*) AS n FROM curated.plan_projects", *args])
     assert result.exit_code == 0 and "12" in result.output
 
     result = runner.invoke(app, ["query", "DELETE FROM raw.documents", *args])

@@ -53,12 +53,31 @@ def _unit(doc_id: str = "a" * 64, source: str = "data/raw/x.pdf", name: str = "�
     records = (
         notice,
         PolicyTerm(doc_id, "provincial", "funding_cap", None, 130000.0, False, "yuan"),
-        PlanProject(doc_id, 2026, "湖北省", "provincial", "财政资助", 1, name, "武汉理工大学",
-                    None, doc_id, 2, 1),
+        PlanProject(
+            doc_id,
+            2026,
+            "湖北省",
+            "provincial",
+            "财政资助",
+            1,
+            name,
+            "武汉理工大学",
+            None,
+            doc_id,
+            2,
+            1,
+        ),
         Attachment(doc_id, 1, "项目计划", "project_plan"),
     )
-    return LoadUnit(doc_id=doc_id, source_uri=source, status="ok", media_type="pdf",
-                    document=doc, records=records, role="notice")
+    return LoadUnit(
+        doc_id=doc_id,
+        source_uri=source,
+        status="ok",
+        media_type="pdf",
+        document=doc,
+        records=records,
+        role="notice",
+    )
 
 
 @pytest.fixture()
@@ -111,9 +130,13 @@ def test_attachment_file_id_is_published_as_doc_id(warehouse: Warehouse) -> None
 
 
 def test_failed_document_is_recorded_with_its_reason(warehouse: Warehouse) -> None:
-    warehouse.load(LoadUnit(doc_id="c" * 64, source_uri="bad.pdf", status="failed",
-                            error="encrypted PDF: a password is needed"))
-    row = warehouse.con.execute(
-        "SELECT status, error, n_pages FROM curated.documents"
-    ).fetchone()
+    warehouse.load(
+        LoadUnit(
+            doc_id="c" * 64,
+            source_uri="bad.pdf",
+            status="failed",
+            error="encrypted PDF: a password is needed",
+        )
+    )
+    row = warehouse.con.execute("SELECT status, error, n_pages FROM curated.documents").fetchone()
     assert row == ("failed", "encrypted PDF: a password is needed", None)

@@ -1,4 +1,4 @@
-"""Publishing: Parquet (plain and partitioned), CSV with BOM, one XLSX, datapackage.json, atomically."""
+"""Publishing: Parquet (plain and partitioned), CSV with BOM, XLSX, datapackage.json, atomically."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def loaded(tmp_path: Path) -> Warehouse:
 def test_every_curated_table_is_published_in_every_format(loaded: Warehouse, tmp_path: Path):
     out = tmp_path / "curated"
     publish(loaded.con, out)
-    tables = [r[0] for r in loaded.con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'curated'").fetchall()]
+    tables = [
+        r[0]
+        for r in loaded.con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'curated'"
+        ).fetchall()
+    ]
     assert "plan_projects" in tables and "budget_sheets" in tables
     for table in tables:
         assert (out / "parquet" / f"{table}.parquet").is_file()
