@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import numbers
 import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from .ocr_tables import Grid, find_grids, place_boxes
 from .pdf_blocks import PageLines, is_page_furniture
 from .pdf_tables import RawCell, RawTable
 
-__all__ = ["OcrPage", "extract", "read_page", "read_pdf_pages"]
+__all__ = ["OcrPage", "extract", "mean_score", "read_page", "read_pdf_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +159,26 @@ def _snap(pages: Sequence[OcrPage]) -> None:
 
 
 def read_pdf_pages(data: bytes, pages: Sequence[tuple[int, float]]) -> list[OcrPage]:
-    """Render the PDF's pages given as (1-based number, doctop) and OCR them."""
+    """Render the PDF's pages given as (1-based number, doctop) and OCR them.
+
+    A page pdfium cannot render is left out (and logged): the caller still has it
+    as a page that needs OCR.
+    """
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(data)
-    read = []
+    read: list[OcrPage] = []
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        log.warning("OCR: pdfium cannot open the PDF: %s", e)
+        return read
     try:
         for number, doctop in pages:
-            bitmap = document[number - 1].render(scale=RENDER_DPI / 72)
+            try:
+                bitmap = document[number - 1].render(scale=RENDER_DPI / 72)
+            except pypdfium2.PdfiumError as e:
+                log.warning("OCR: page %d cannot be rendered: %s", number, e)
+                continue
             image = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])  # BGR(x) -> BGR
             read.append(read_page(image, page=number, dpi=RENDER_DPI, doctop=doctop))
     finally:
@@ -187,7 +200,11 @@ def _frames(data: bytes, limits: Limits, kind: str) -> Iterator[tuple[np.ndarray
     try:
         image = Image.open(io.BytesIO(data))
         n_frames = int(getattr(image, "n_frames", 1))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+    except UnidentifiedImageError as e:
+        raise CorruptDocument(
+            f"corrupt {kind} image: its header cannot be read (a damaged or cut-short file)"
+        ) from e
+    except (OSError, ValueError, SyntaxError) as e:
         raise CorruptDocument(f"corrupt {kind} image: {e}") from e
     except Image.DecompressionBombError as e:
         raise UnsafeDocument(f"refused: {kind} image is too large ({e})") from e
@@ -224,8 +241,8 @@ def _frames(data: bytes, limits: Limits, kind: str) -> Iterator[tuple[np.ndarray
 def _resolution(declared: object, width: int, height: int) -> float:
     """Pixels per inch: as the file declares it when that gives a page-sized image,
     else as if the image were an A4 page (photographs and screenshots say 72 dpi)."""
-    if isinstance(declared, tuple) and declared and isinstance(declared[0], int | float):
-        dpi = float(declared[0])
+    if isinstance(declared, tuple) and declared and isinstance(declared[0], numbers.Real):
+        dpi = float(declared[0])  # TIFF gives an IFDRational
         if dpi > 0 and 3.0 <= width / dpi <= 17.0:
             return dpi
     long_side, short_side = max(width, height), min(width, height)

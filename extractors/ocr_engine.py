@@ -3,8 +3,8 @@
 Owns: building the engine once per process from the PP-OCRv6 detection and
 recognition models inside the rapidocr wheel (nothing is downloaded), running it
 on one page image, reading single regions again, and straightening a page
-scanned slightly askew (the angle measured on long horizontal strokes: table
-rules and the text lines themselves).
+scanned slightly askew (the angle at which its text lines and table rules
+project into the sharpest rows).
 
 Images are numpy arrays in OpenCV's BGR order. Coordinates are pixels of the
 image passed in.
@@ -67,18 +67,25 @@ class OcrBox:
         return (self.top + self.bottom) / 2
 
 
-@cache
 def _engine() -> Any:
-    """The RapidOCR engine with the wheel's bundled models, built on first use."""
+    """The RapidOCR engine, built once per process (two workers may ask at once)."""
+    with _lock:
+        return _build_engine()
+
+
+@cache
+def _build_engine() -> Any:
+    """The RapidOCR engine with the wheel's bundled models."""
     import rapidocr  # loads onnxruntime: only when a page needs OCR
 
     models = Path(rapidocr.__file__).resolve().parent / "models"
     det, rec = models / "PP-OCRv6_det_small.onnx", models / "PP-OCRv6_rec_small.onnx"
     for path in (det, rec):
         if not path.is_file():
-            raise FileNotFoundError(
+            # An ImportError: callers treat it as "OCR is not installed".
+            raise ImportError(
                 f"OCR model {path.name} is missing from the rapidocr package ({models}); "
-                "reinstall rapidocr==3.10.0"
+                "reinstall rapidocr"
             )
     params = {
         "Global.log_level": "warning",

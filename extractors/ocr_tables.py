@@ -1,8 +1,9 @@
 """Ruled tables of a page image: ruling lines -> grid -> cells with spans.
 
 A scanned table has no cell objects, only ink. Morphology finds the rules: an
-opening with a long, thin horizontal (vertical) element keeps strokes longer
-than any character, i.e. the horizontal (vertical) ruling lines. Their
+opening with a long, thin horizontal (vertical) element keeps the long straight
+strokes, and of those only the ones that end on a rule of the other direction
+are rules (a character's stroke or an underline ends in white). Their
 positions, clustered, are the row and column boundaries of a grid; a boundary
 that has no rule between two neighbouring grid positions means a merged cell,
 so the positions are joined and the anchor carries rowspan/colspan. OCR boxes
@@ -25,6 +26,8 @@ __all__ = ["Grid", "GridCell", "find_grids", "place_boxes"]
 
 _MIN_COVERAGE = 0.5  # a boundary is drawn where at least half of it has a rule
 _MIN_RULE = 20  # px: the shortest rule element, whatever the character size
+
+Segment = tuple[float, float, float]  # position across, start and end along the rule
 
 
 @dataclass(slots=True)
@@ -87,17 +90,20 @@ def _rule_masks(gray: np.ndarray, char_height: float) -> tuple[np.ndarray, np.nd
     return horizontal, vertical
 
 
-def _segments(
+def _rules(
     mask: np.ndarray, crossing: np.ndarray, *, axis: int
-) -> list[tuple[float, float, float]]:
-    """Rules as (position across, start, end along); axis 0 = horizontal.
+) -> tuple[list[Segment], np.ndarray]:
+    """The rules of a mask as (position across, start, end along), and a mask of them alone.
 
-    A rule of a grid ends on rules of the other direction (`crossing`, dilated):
-    a character's stroke or an underline "____" does not, and is left out.
+    axis 0 = horizontal. A rule of a grid ends on rules of the other direction
+    (`crossing`, dilated): a character's stroke or an underline "____" does not,
+    and is left out of both.
     """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    found = []
-    for x, y, w, h, _area in stats[1:count]:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found: list[Segment] = []
+    kept: list[int] = []
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label][:4])
         if axis == 0:
             row = y + h // 2
             ends = ((row, x), (row, x + w - 1))
@@ -108,10 +114,11 @@ def _segments(
             segment = (x + w / 2, float(y), float(y + h))
         if all(crossing[r, c] for r, c in ends):
             found.append(segment)
-    return found
+            kept.append(label)
+    return found, np.isin(labels, kept)
 
 
-def _cluster(segments: Sequence[tuple[float, float, float]], tolerance: float) -> list[float]:
+def _cluster(segments: Sequence[Segment], tolerance: float) -> list[float]:
     """Boundary positions: segment positions closer than the tolerance are one line,
     placed at their length-weighted mean."""
     groups: list[list[tuple[float, float]]] = []
@@ -137,10 +144,11 @@ def _grid(
     pad = round(tol)
     reach = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * pad + 1, 2 * pad + 1))
     h_part, v_part = horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w]
-    h_segments = _segments(h_part, cv2.dilate(v_part, reach), axis=0)
-    v_segments = _segments(v_part, cv2.dilate(h_part, reach), axis=1)
-    ys = [y + value for value in _cluster(h_segments, tol)]
-    xs = [x + value for value in _cluster(v_segments, tol)]
+    # Positions and coverage are measured in the region; cells get page pixels.
+    h_segments, h_rules = _rules(h_part, cv2.dilate(v_part, reach), axis=0)
+    v_segments, v_rules = _rules(v_part, cv2.dilate(h_part, reach), axis=1)
+    ys = _cluster(h_segments, tol)
+    xs = _cluster(v_segments, tol)
     if len(xs) < 2 or len(ys) < 2:
         return None  # rules in one direction only: no grid ("三线表" stay text)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -157,13 +165,13 @@ def _grid(
         inner_top, inner_bottom = round(ys[r] + t), round(ys[r + 1] - t)
         for c in range(1, n_cols):
             xc = round(xs[c])
-            band = vertical[inner_top:inner_bottom, xc - t : xc + t + 1].T
+            band = v_rules[inner_top:inner_bottom, max(xc - t, 0) : xc + t + 1].T
             if _coverage(band) < _MIN_COVERAGE:
                 parent[find(r * n_cols + c)] = find(r * n_cols + c - 1)
     for r in range(1, n_rows):
         yc = round(ys[r])
         for c in range(n_cols):
-            band = horizontal[yc - t : yc + t + 1, round(xs[c] + t) : round(xs[c + 1] - t)]
+            band = h_rules[max(yc - t, 0) : yc + t + 1, round(xs[c] + t) : round(xs[c + 1] - t)]
             if _coverage(band) < _MIN_COVERAGE:
                 parent[find(r * n_cols + c)] = find((r - 1) * n_cols + c)
     spans: dict[int, list[int]] = {}
@@ -182,11 +190,20 @@ def _grid(
             continue  # an L-shaped merge: its bounding box overlaps a cell already made
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
         cells.append(
-            GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+            GridCell(
+                r0,
+                c0,
+                r1 - r0 + 1,
+                c1 - c0 + 1,
+                x + xs[c0],
+                y + ys[r0],
+                x + xs[c1 + 1],
+                y + ys[r1 + 1],
+            )
         )
     if len(cells) < 2:
         return None  # a single framed box is a text frame, not a table
-    return Grid(xs=xs, ys=ys, cells=cells)
+    return Grid(xs=[x + v for v in xs], ys=[y + v for v in ys], cells=cells)
 
 
 def find_grids(gray: np.ndarray, char_height: float) -> list[Grid]:

@@ -198,12 +198,14 @@ def _read_by_ocr(
         problems.append(f"OCR is not available ({e}): install rapidocr and onnxruntime")
         log.warning("%s: OCR is not available: %s", source_uri, e)
         return False, None
-    for part, page in zip(parts, pages, strict=True):
+    by_number = {part.lines.page: part for part in parts}
+    for page in pages:
+        part = by_number[page.lines.page]
         part.lines, part.tables, part.scan = page.lines, page.tables, None
         problem = page.problem()
         if problem is not None:
             problems.append(problem)
-    return True, ocr.mean_score(pages)
+    return bool(pages), ocr.mean_score(pages)
 
 
 def assemble_pages(

@@ -37,7 +37,13 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Files or folders (walked recursively).")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders (walked recursively), http(s) URLs, or *.sources files "
+            "listing them, one a line."
+        ),
+    ],
     db: DbOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
@@ -230,8 +236,8 @@ def serve_command(
         str,
         typer.Option(
             "--source",
-            help="An inbox folder (or URL), or a text file listing paths/URLs one a line "
-            "(# comments); read again at every run.",
+            help="An inbox folder (or URL), or a sources file: paths/URLs one a line, "
+            "# comments, as *.sources files of ingest; read again at every run.",
         ),
     ],
     cron: Annotated[

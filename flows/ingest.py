@@ -1,22 +1,17 @@
 """The Prefect flow `ingest`: sources -> discover / fetch -> extract & normalise -> load -> publish.
 
 Loading is sequential in the flow (DuckDB has one writer); extraction runs in
-the task runner (threads by default, processes with NOTICEFLOW_TASK_RUNNER).
-
-Sources are files, folders, http(s) URLs and `*.sources` lists (`sources.py`). URLs
-are fetched in the flow, one request at a time per host (`fetch.py`); an unchanged
-URL answers 304 and is skipped. A notice page's attachment links (XLSX, DOCX, PDF,
-DOC, XLS) are followed: each file is read as an attachment of the page (its
-programme list becomes the page notice's) and loaded as its own document with
-`parent_doc_id`; a link refused or not found is a problem of the page (`partial`).
-A URL page that is no notice but links notices of this family is a list page: those
-links are followed (one level) and the list page itself is not loaded.
+the task runner (threads by default, processes with NOTICEFLOW_TASK_RUNNER). URLs
+are fetched in the flow (`fetch.py`; 304 = unchanged, skipped). A notice page's
+attachment files are read as the page's attachments and loaded with `parent_doc_id`;
+a URL page that is no notice but links notices of this family is a list page whose
+links are followed (one level). README "Web pages, their attachments, and URLs".
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -25,23 +20,37 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from extractors import Link, MediaType, sniff
-from normalizers.linked import attachment_links, family_links
+from extractors import Link
+from normalizers.linked import attachment_links, family_links, is_attachment_file
 from normalizers.records import Notice
 from warehouse import LoadUnit, Warehouse, WarehouseError, connect, publish
-from warehouse.http_cache import CachedResponse, get_cached, mark_checked, put_cached
+from warehouse.http_cache import (
+    CachedResponse,
+    attachments_of,
+    get_cached,
+    mark_checked,
+    notice_links,
+    put_cached,
+)
 
 from .discover import InputFile, discover, fingerprint
 from .fetch import Fetched, HttpFetcher, fetch_with_retries
 from .settings import Settings, load_settings
-from .sources import HostPolicy, LinkTarget, Refused, is_url, plan_sources, resolve_link
-from .steps import FileResult, notice_of, process_bytes, process_file, with_linked_files
+from .sources import HostPolicy, Refused, is_url, plan_sources, resolve_link, resolve_links
+from .steps import (
+    FileResult,
+    is_notice_page,
+    looks_like_web_page,
+    notice_of,
+    process_bytes,
+    process_file,
+    with_linked_files,
+)
 from .summary import RunSummary
 
 __all__ = ["ingest_flow", "run_ingest"]
 
 ProgressHook = Callable[[str, int, int], None]  # (source_uri, done, total)
-_SNIFF_BYTES = 65536
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -103,22 +112,6 @@ def _load(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None
     summary.add(result, rows)
 
 
-def _looks_like_html(path: Path) -> bool:
-    """Sniffed as a web page (which may link attachment files)."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(_SNIFF_BYTES)
-    except OSError:
-        return False
-    return sniff(head) is MediaType.HTML
-
-
-def _is_page(result: FileResult) -> bool:
-    """A notice whose page links attachment files."""
-    doc = result.unit.document
-    return result.unit.role == "notice" and doc is not None and bool(attachment_links(doc))
-
-
 class _Run:
     """One run's state: warehouse, settings, summary, the fetcher (opened on first use)."""
 
@@ -174,7 +167,7 @@ class _Run:
         each as it is done; then the pages with the files they link."""
         todo = self._todo(files)
         self.total += len(todo)
-        first = [item for item in todo if _looks_like_html(item.path)]
+        first = [item for item in todo if looks_like_web_page(item.path)]
         results = [
             future.result()
             for future in as_completed(
@@ -182,18 +175,18 @@ class _Run:
             )
         ]
         items = {item.source_uri: item for item in first}
-        pages = [(items[r.unit.source_uri], r) for r in results if _is_page(r)]
+        pages = [(items[r.unit.source_uri], r) for r in results if is_notice_page(r)]
         # A file that a page links is read as the page's attachment, not on its own.
-        linked = {
-            target.path.resolve()
-            for item, page in pages
-            for target in self._targets(page, page_path=item.path, root=item.root)[0]
-            if target.path is not None
-        }
+        linked: set[Path] = set()
+        for item, page in pages:
+            linked |= self._linked_files(
+                page.unit.document.links if page.unit.document else (), item
+            )
         for result in results:
-            if not _is_page(result):
+            if not is_notice_page(result):
                 self.load(result)
-        rest = [i for i in todo if i not in first and i.path.resolve() not in linked]
+        done = {item.source_uri for item in first}
+        rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
         self.total -= len(todo) - len(first) - len(rest)
         futures = [process_task.submit(item, self.settings, self.pii_key) for item in rest]
         for future in as_completed(futures):
@@ -203,42 +196,28 @@ class _Run:
 
     def _todo(self, files: list[InputFile]) -> list[InputFile]:
         new = {f.source_uri for f in files if self.force or not self.warehouse.is_loaded(f.doc_id)}
-        # A changed attachment file brings back its page, to be read as the page's again.
-        for uri in list(new):
-            row = self.con.execute(
-                "SELECT parent.source_uri FROM raw.documents AS child JOIN raw.documents AS "
-                "parent ON child.parent_doc_id = parent.doc_id WHERE child.source_uri = ?",
-                [uri],
-            ).fetchone()
-            if row:
-                new.add(row[0])
+        # A loaded page that links a new or changed file is read again, with the file as
+        # its attachment (an attachment downloaded next to a saved page, say).
+        new_paths = {f.path.resolve() for f in files if f.source_uri in new}
+        for item in files:
+            if item.source_uri not in new:
+                links = [Link(t, h) for t, h in notice_links(self.con, item.doc_id)]
+                if links and self._linked_files(links, item) & new_paths:
+                    new.add(item.source_uri)
         self.summary.skipped += [f.source_uri for f in files if f.source_uri not in new]
         return [f for f in files if f.source_uri in new]
 
-    # Notice pages and their attachment links.
-    def _targets(
-        self,
-        page: FileResult,
-        *,
-        page_url: str | None = None,
-        page_path: Path | None = None,
-        root: Path | None = None,
-    ) -> tuple[list[LinkTarget], list[str]]:
-        assert page.unit.document is not None
-        targets: list[LinkTarget] = []
-        problems: list[str] = []
-        seen: set[str] = set()
-        for link in attachment_links(page.unit.document):
-            target = resolve_link(
-                link, policy=self.policy, page_url=page_url, page_path=page_path, root=root
-            )
-            if isinstance(target, Refused):
-                problems.append(target.message)
-            elif target.uri not in seen:
-                seen.add(target.uri)
-                targets.append(target)
-        return targets, problems
+    def _linked_files(self, links: Iterable[Link], page: InputFile) -> set[Path]:
+        """The files in its input folder that a page read from disk links as attachments."""
+        targets, _ = resolve_links(
+            [link for link in links if is_attachment_file(link)],
+            policy=self.policy,
+            page_path=page.path,
+            root=page.root,
+        )
+        return {t.path.resolve() for t in targets if t.path is not None}
 
+    # Notice pages and their attachment links.
     def page(
         self,
         page: FileResult,
@@ -249,8 +228,16 @@ class _Run:
         fetched: Fetched | None = None,
     ) -> None:
         """Read a notice page's attachments, then load the page and them."""
+        assert page.unit.document is not None
         notice = notice_of(page)
-        targets, problems = self._targets(page, page_url=page_url, page_path=page_path, root=root)
+        targets, refused = resolve_links(
+            attachment_links(page.unit.document),
+            policy=self.policy,
+            page_url=page_url,
+            page_path=page_path,
+            root=root,
+        )
+        problems = [r.message for r in refused]
         notes: list[str] = []
         futures: list[tuple[Link, PrefectFuture[FileResult]]] = []
         downloads = [fetched] if fetched else []
@@ -334,7 +321,7 @@ class _Run:
             if links:
                 self._listing(fetched, links)
                 return
-        if _is_page(result):
+        if is_notice_page(result):
             self.page(result, page_url=fetched.final_url, fetched=fetched)
         else:
             self.load(result)
@@ -348,10 +335,9 @@ class _Run:
             doc_id = fetched.doc_id
         else:
             return False
-        children = self.con.execute(
-            "SELECT source_uri, doc_id FROM raw.documents WHERE parent_doc_id = ?", [doc_id]
-        ).fetchall()
-        for uri, child_id in children:
+        if doc_id is None:
+            return False
+        for uri, child_id in attachments_of(self.con, doc_id):
             if not is_url(uri):
                 continue  # files are checked by discovery
             child = self.fetch(uri, get_cached(self.con, uri))

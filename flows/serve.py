@@ -16,8 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.settings import get_current_settings
@@ -25,12 +24,12 @@ from prefect.types.entrypoint import EntrypointType
 
 from .ingest import run_ingest
 from .settings import Settings, load_settings
+from .sources import is_url, read_sources_file
 
 __all__ = [
     "DEPLOYMENT_NAME",
     "ServeError",
     "check_server",
-    "read_sources_file",
     "scheduled_ingest",
     "serve",
 ]
@@ -46,31 +45,14 @@ class ServeError(RuntimeError):
     """Scheduled ingestion cannot start or a scheduled run cannot read its inputs."""
 
 
-def _is_url(source: str) -> bool:
-    return "://" in source
-
-
-def read_sources_file(path: Path) -> list[str]:
-    """The sources a text file lists: one path or URL a line; blank lines and `#` lines skipped.
-
-    Relative paths are taken relative to the file's folder.
-    """
+def _listed(sources_file: Path) -> list[str]:
+    """What the sources file lists now (same format as `*.sources` files of `ingest`)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return read_sources_file(sources_file)
     except OSError as e:
-        raise ServeError(f"cannot read the sources file {path}: {e.strerror or e}") from e
+        raise ServeError(f"cannot read the sources file {sources_file}: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
-        raise ServeError(f"the sources file {path} is not UTF-8 text: {e}") from e
-    sources = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if _is_url(line) or Path(line).is_absolute():
-            sources.append(line)
-        else:
-            sources.append(str((path.parent / line).resolve()))
-    return sources
+        raise ServeError(f"the sources file {sources_file} is not UTF-8 text: {e}") from e
 
 
 def check_server() -> str:
@@ -89,41 +71,26 @@ def check_server() -> str:
     return url
 
 
-@task(name="dashboard", cache_policy=NO_CACHE)
-def dashboard_task(db: Path, output: Path) -> str:
-    from warehouse import connect
-    from warehouse.dashboard import build_dashboard
-
-    con = connect(db, read_only=True)
-    try:
-        return str(build_dashboard(con, output))
-    finally:
-        con.close()
-
-
 @flow(name="scheduled-ingest")
 def scheduled_ingest(
     sources: list[str], db: str, out: str, sources_file: str | None = None
 ) -> dict[str, int]:
-    """Ingest `sources` plus what `sources_file` lists now; publish; rebuild the dashboard."""
+    """Ingest `sources` plus what `sources_file` lists now; publish (dashboard included)."""
     logger = get_run_logger()
     settings = load_settings().with_overrides(db=Path(db), out=Path(out))
     inputs = list(sources)
     if sources_file:
-        inputs += read_sources_file(Path(sources_file))
+        inputs += _listed(Path(sources_file))
     summary = run_ingest(inputs, settings)
-    dashboard = dashboard_task(settings.db, settings.out / "dashboard.html")
     counts = summary.status_counts
     logger.info(
-        "%d files processed (%d ok, %d partial, %d failed), %d unchanged, %d missing; "
-        "dashboard: %s",
+        "%d files processed (%d ok, %d partial, %d failed), %d unchanged, %d missing",
         len(summary.outcomes),
         counts["ok"],
         counts["partial"],
         counts["failed"],
         len(summary.skipped),
         len(summary.missing),
-        dashboard,
     )
     return {
         "processed": len(summary.outcomes),
@@ -137,7 +104,7 @@ def _parameters(sources: list[str] | Path, settings: Settings) -> dict[str, obje
     if isinstance(sources, Path):
         listed, sources_file = [], str(sources.resolve())
     else:
-        listed = [s if _is_url(s) else str(Path(s).resolve()) for s in sources]
+        listed = [s if is_url(s) else str(Path(s).resolve()) for s in sources]
         sources_file = None
     return {
         "sources": listed,

@@ -35,6 +35,7 @@ __all__ = [
     "plan_sources",
     "read_sources_file",
     "resolve_link",
+    "resolve_links",
 ]
 
 SOURCES_SUFFIX = ".sources"
@@ -180,6 +181,8 @@ class Refused:
 
 def _local_target(link: Link, href: str, page_path: Path, root: Path) -> LinkTarget | Refused:
     relative = unquote(urlsplit(href).path).replace("\\", "/")
+    if "\x00" in relative:
+        return Refused(link, "the path holds a NUL character")
     if not relative or PurePosixPath(relative).is_absolute():
         return Refused(link, "a site-absolute path cannot be resolved on a page read from disk")
     # Written like the paths discovery gives ("inbox/x.xlsx"), checked as resolved
@@ -219,3 +222,25 @@ def resolve_link(
     if page_path is None:
         return Refused(link, "a relative link needs the page's URL or folder")
     return _local_target(link, href, page_path, root or page_path.parent)
+
+
+def resolve_links(
+    links: Iterable[Link],
+    *,
+    policy: HostPolicy,
+    page_url: str | None = None,
+    page_path: Path | None = None,
+    root: Path | None = None,
+) -> tuple[list[LinkTarget], list[Refused]]:
+    """`resolve_link` for each link: the targets (each once) and the refusals."""
+    targets: dict[str, LinkTarget] = {}
+    refused: list[Refused] = []
+    for link in links:
+        target = resolve_link(
+            link, policy=policy, page_url=page_url, page_path=page_path, root=root
+        )
+        if isinstance(target, Refused):
+            refused.append(target)
+        else:
+            targets.setdefault(target.uri, target)
+    return list(targets.values()), refused

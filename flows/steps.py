@@ -16,18 +16,29 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
-from extractors import ExtractionError, Limits, Link, extract
-from normalizers.linked import link_attachment_files, normalize_attachment
+from extractors import ExtractionError, Limits, Link, MediaType, extract, sniff
+from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
 from normalizers.pipeline import normalize
 from normalizers.records import Attachment, Notice, PlanProject
 from warehouse import LoadUnit
 
 from .discover import InputFile
 
-__all__ = ["FileResult", "notice_of", "process_bytes", "process_file", "with_linked_files"]
+__all__ = [
+    "FileResult",
+    "is_notice_page",
+    "looks_like_web_page",
+    "notice_of",
+    "process_bytes",
+    "process_file",
+    "with_linked_files",
+]
 
 log = logging.getLogger(__name__)
+
+_SNIFF_BYTES = 65536  # enough to tell a web page from text
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,22 @@ def process_bytes(
         problems=problems,
     )
     return FileResult(unit, seconds)
+
+
+def looks_like_web_page(path: Path) -> bool:
+    """True when the file's first bytes are a web page's (which may link attachments)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError:
+        return False  # process_file says why
+    return sniff(head) is MediaType.HTML
+
+
+def is_notice_page(result: FileResult) -> bool:
+    """A notice read from a page that links attachment files."""
+    doc = result.unit.document
+    return result.unit.role == "notice" and doc is not None and bool(attachment_links(doc))
 
 
 def notice_of(result: FileResult) -> Notice | None:

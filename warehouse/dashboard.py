@@ -47,6 +47,14 @@ TOP_ORGANIZATIONS = 20
 UNSPECIFIED = "未注明"
 FUNDING_COLORS = {"财政资助": "#4c78a8", "自筹经费": "#f58518", UNSPECIFIED: "#bab0ac"}
 YEAR_AXIS = alt.Axis(labelAngle=0)
+ORG_TYPES = {  # curated.organizations.org_type -> legend label
+    "university": "高校",
+    "company": "企业",
+    "hospital": "医院",
+    "government": "机关单位",
+    "research_institute": "科研院所",
+    "other": "其他",
+}
 
 Record = dict[str, Any]
 
@@ -320,6 +328,8 @@ def _organizations(con: duckdb.DuckDBPyConnection) -> Section:
     )
     if not rows:
         return _missing(key, title, "还没有承办单位。")
+    for row in rows:
+        row["org_type"] = ORG_TYPES.get(str(row["org_type"]), row["org_type"])
     typed = any(r["org_type"] != UNSPECIFIED for r in rows)
     chart = (
         alt.Chart(alt.Data(values=rows))
@@ -439,6 +449,9 @@ def _section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
+_GLOBALS_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vegaLite = vegaLite; window.vega = vega;"
+
+
 @functools.cache
 def _vega_bundle() -> str:
     try:
@@ -449,7 +462,7 @@ def _vega_bundle() -> str:
             "JavaScript): pip install vl-convert-python"
         ) from e
     version = "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # v6.4.1 -> v6_4
-    return vl_convert.javascript_bundle(None, vl_version=version)
+    return vl_convert.javascript_bundle(_GLOBALS_SNIPPET, vl_version=version)
 
 
 def _script_json(value: object) -> str:

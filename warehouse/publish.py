@@ -7,6 +7,7 @@ Layout of the output folder:
     csv/<table>.csv                UTF-8 with BOM (opens in Excel without 乱码)
     noticeflow.xlsx                one workbook, a sheet per table
     datapackage.json               Frictionless Data Package: every column in Chinese and English
+    dashboard.html                 the static dashboard (charts over the curated views)
 
 Everything is written into a temporary sibling folder first; only when every
 file is complete is the old folder swapped out for the new one, so a failed run
@@ -26,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from .catalog import datapackage
+from .dashboard import build_dashboard
 from .errors import PublishError
 
 __all__ = ["CARRIED_OVER", "curated_tables", "publish"]
@@ -56,6 +58,7 @@ _PARTITIONED = {
     ),
 }
 WORKBOOK = "noticeflow.xlsx"
+DASHBOARD = "dashboard.html"
 
 
 def _write_table(
@@ -117,6 +120,7 @@ def publish(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> list[Path]:
             json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
         )
         written += [staging / WORKBOOK, staging / "datapackage.json"]
+        written.append(build_dashboard(con, staging / DASHBOARD))
         for keep in CARRIED_OVER:
             if (out / keep).is_file():
                 shutil.copy2(out / keep, staging / keep)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import shutil
 import signal
@@ -27,7 +28,7 @@ import httpx
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.serve import ServeError, check_server, read_sources_file, serve
+from flows.serve import ServeError, check_server, scheduled_ingest, serve
 from flows.settings import Settings
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -80,22 +81,36 @@ def _wait_for(what: str, check: Callable[[], Any], logs: list[Path], seconds: fl
 # --- fast tests ------------------------------------------------------------------------
 
 
-def test_a_sources_file_lists_paths_and_urls_and_skips_comments(tmp_path: Path) -> None:
-    listing = tmp_path / "lists" / "sources.txt"
+@pytest.mark.usefixtures("prefect_harness")
+def test_each_scheduled_run_reads_the_sources_file_again(tmp_path: Path) -> None:
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    shutil.copy(RAW / "hubei_2023_plan.docx", notices)
+    shutil.copy(RAW / "hubei_2026_plan.docx", notices)
+    listing = tmp_path / "lists" / "watch.txt"
     listing.parent.mkdir()
-    listing.write_text(
-        "\ufeff# notices to watch\n\ninbox\n  ../more/hubei_2026_plan.pdf  \n"
-        "/srv/notices\nhttps://www.mohrss.gov.cn/notice.html\n   # indented comment\n",
-        encoding="utf-8",
+    listing.write_text("# notices to watch\n\n../notices/hubei_2023_plan.docx\n", "utf-8")
+    db, out = tmp_path / "w.duckdb", tmp_path / "curated"
+    run = functools.partial(
+        scheduled_ingest, sources=[], db=str(db), out=str(out), sources_file=str(listing)
     )
-    assert read_sources_file(listing) == [
-        str(tmp_path / "lists" / "inbox"),
-        str(tmp_path / "more" / "hubei_2026_plan.pdf"),
-        "/srv/notices",
-        "https://www.mohrss.gov.cn/notice.html",
-    ]
+
+    assert run() == {"processed": 1, "failed": 0, "skipped": 0, "missing": 0}
+    assert "湖北省" in (out / "dashboard.html").read_text(encoding="utf-8")
+    with listing.open("a", encoding="utf-8") as f:  # a line added while serving
+        f.write(f"  {notices / 'hubei_2026_plan.docx'}  \n# {notices / 'nowhere.pdf'}\n")
+    assert run() == {"processed": 1, "failed": 0, "skipped": 1, "missing": 0}
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        years = con.execute("SELECT plan_year FROM curated.notices ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert years == [(2023,), (2026,)]
+
+    listing.unlink()
     with pytest.raises(ServeError, match="cannot read the sources file"):
-        read_sources_file(tmp_path / "nowhere.txt")
+        run()
 
 
 def test_serve_refuses_a_bad_schedule_before_contacting_a_server(tmp_path: Path) -> None:
@@ -121,22 +136,27 @@ def test_no_server_at_the_api_url_is_a_clear_error() -> None:
         check_server()
     assert f"no Prefect server answers at {url}" in str(info.value)
     assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in str(info.value)
-
-
-def test_the_serve_command_explains_how_to_start_a_server(tmp_path: Path) -> None:
-    for extra, message in (
-        ({}, "PREFECT_API_URL is not set"),
-        ({"PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api"}, "no Prefect server"),
+    with (
+        temporary_settings(restore_defaults={PREFECT_API_URL}),
+        pytest.raises(ServeError, match=r"PREFECT_API_URL is not set.*prefect server start"),
     ):
-        result = subprocess.run(
-            [str(BIN / "noticeflow"), "serve", "--cron", "0 6 * * *", "--source", str(tmp_path)],
-            env=_env(tmp_path, COLUMNS="200", **extra),
-            capture_output=True,
-            text=True,
-            timeout=WAIT_SECONDS,
-        )
-        assert result.returncode == 1, result.stderr
-        assert message in result.stderr and "prefect server start" in result.stderr
+        check_server()
+
+
+def test_the_serve_command_exits_1_with_the_message_when_no_server_answers(
+    tmp_path: Path,
+) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/api"
+    result = subprocess.run(
+        [str(BIN / "noticeflow"), "serve", "--cron", "0 6 * * *", "--source", str(tmp_path)],
+        env=_env(tmp_path, COLUMNS="200", PREFECT_API_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    assert result.returncode == 1, result.stderr
+    assert f"no Prefect server answers at {url}" in result.stderr
+    assert "prefect server start" in result.stderr
 
 
 # --- a real server ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ import duckdb
 import pytest
 
 from extractors import Limits, Link
+from flows.fetch import HostPacer
 from flows.ingest import run_ingest
 from flows.settings import Settings
 from flows.sources import HostPolicy, LinkTarget, Refused, plan_sources, resolve_link
@@ -40,6 +42,7 @@ class Request:
     path: str
     conditional: bool
     status: int
+    agent: str = ""
 
 
 @dataclass
@@ -66,7 +69,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, status: int, body: bytes = b"", **headers: str) -> None:
             conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
-            site.requests.append(Request(self.path_only, conditional, status))
+            agent = self.headers.get("User-Agent", "")
+            site.requests.append(Request(self.path_only, conditional, status, agent))
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name.replace("_", "-"), value)
@@ -199,6 +203,7 @@ def test_gbk_page_brings_its_attachments_and_a_second_run_asks_with_validators(
          "人社厅发〔2021〕24号", url)
     ]  # fmt: skip
     assert len(_query(db, "SELECT url FROM raw.http_cache WHERE etag IS NOT NULL")) == 3
+    assert {r.agent.split("/")[0] for r in site.requests} == {"noticeflow"}
 
     counts = _counts(db)
     site.requests.clear()
@@ -237,7 +242,8 @@ def test_refused_and_missing_links_make_the_page_partial_and_are_never_requested
     assert outcome["html"].status == "partial"
     error = outcome["html"].error or ""
     assert "file:///etc/passwd (file: links are never opened)" in error
-    assert f"http://localhost:{port}/tzgg/202104/secret.xlsx (host localhost is not allowed" in error
+    secret = f"http://localhost:{port}/tzgg/202104/secret.xlsx"
+    assert f"{secret} (host localhost is not allowed" in error
     assert "./20210420-附件6%20缺失.pdf not fetched: HTTP 404" in error
     assert outcome["xlsx"].status == "ok" and outcome["docx"].status == "ok"
     assert site.asked("/tzgg/202104/secret.xlsx") == []
@@ -322,17 +328,50 @@ def test_a_local_page_opens_the_files_next_to_it_and_refuses_links_out_of_its_fo
     assert _query(
         db, "SELECT source_uri, parent_doc_id FROM curated.documents WHERE media_type = 'xlsx'"
     ) == [(str(inbox / XLSX_NAME), page_id)]
-    assert _query(
-        db, "SELECT count(*), min(notice_id) FROM curated.plan_projects"
-    ) == [(8, page_id)]
-    assert _query(db, "SELECT count(*) FROM curated.attachments WHERE doc_id IS NOT NULL") == [
-        (3,)
+    assert _query(db, "SELECT count(*), min(notice_id) FROM curated.plan_projects") == [
+        (8, page_id)
     ]
+    assert _query(db, "SELECT count(*) FROM curated.attachments WHERE doc_id IS NOT NULL") == [(3,)]
 
     counts = _counts(db)
     second = run_ingest([str(inbox)], settings)
     assert second.outcomes == [] and len(second.skipped) == 3
     assert _counts(db) == counts
+
+    # A changed attachment brings its (unchanged) page back: read again, as the page's.
+    budget = ROOT / "tests" / "fixtures" / "forms" / "budget_2026_embodied_ai_agents.xlsx"
+    shutil.copy(budget, inbox / XLSX_NAME)
+    third = run_ingest([str(inbox)], settings)
+    assert sorted(o.media_type or "" for o in third.outcomes) == ["docx", "html", "xlsx"]
+    assert _query(
+        db, "SELECT doc_id, parent_doc_id FROM curated.documents WHERE media_type = 'xlsx'"
+    ) == [(_sha(budget.read_bytes()), page_id)]
+    assert _query(db, "SELECT count(*) FROM curated.plan_projects") == [(0,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_attachment_files_missing_next_to_a_saved_page_are_noted_not_partial(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    summary = run_ingest([str(ROOT / "data" / "raw" / "mohrss_2021_plan.html")], settings)
+    assert [(o.status, o.error) for o in summary.outcomes] == [("ok", None)]
+    problems = _query(settings.db, "SELECT stage, message FROM raw.problems ORDER BY message")
+    missing = "attachment file not found: "
+    assert [(stage, message.split(" (no file")[0]) for stage, message in problems] == [
+        ("fetch", missing + "./20210408-附件2%263%202020年高级研修项目学员满意度测评表.xlsx"),
+        ("fetch", missing + "./20210416-附件1%20工程2021年高级研修项目计划表.xlsx"),
+    ]
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay() -> None:
+    pacer = HostPacer(0.2)
+    started = time.monotonic()
+    pacer.wait("www.mohrss.gov.cn")
+    pacer.wait("rst.hubei.gov.cn")  # another host: no wait
+    assert time.monotonic() - started < 0.1
+    pacer.wait("www.mohrss.gov.cn")
+    assert time.monotonic() - started >= 0.2
 
 
 def test_sources_files_urls_and_other_schemes_are_told_apart(tmp_path: Path) -> None:

@@ -23,9 +23,11 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 from websockets.sync.client import connect
 from websockets.sync.connection import Connection
 
+from flows.cli import app
 from flows.ingest import run_ingest
 from flows.settings import Settings
 from tests import badfiles
@@ -138,6 +140,28 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+def test_an_empty_warehouse_gives_a_page_that_says_what_is_missing(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect_warehouse(db).close()  # the schema, no rows
+    output = tmp_path / "site" / "dashboard.html"
+    result = CliRunner().invoke(app, ["dashboard", "--db", str(db), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert f"dashboard written to {output}" in " ".join(result.output.split())
+    html = output.read_text(encoding="utf-8")
+    assert "const charts = {};" in html  # no chart without data
+    assert "curated.plan_projects 中还没有项目。" in html
+    assert "还没有承办单位。" in html
+    assert "所有文件都已成功读取。" in html
+    assert "window.vegaEmbed" in html  # the JavaScript is inlined
+    assert '"Noto Sans CJK SC"' in html
+
+
+def test_the_dashboard_command_needs_a_warehouse(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["dashboard", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "no warehouse at" in result.output
+
+
 CHART_MARKS = """JSON.stringify(Object.fromEntries(
   Array.from(document.querySelectorAll('div.chart')).map(
     (c) => [c.id, c.querySelectorAll('svg .role-mark > path, svg .role-mark > line, '
@@ -161,6 +185,12 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
         has_topics = "topics_by_year" in views and bool(
             con.execute("SELECT * FROM curated.topics_by_year LIMIT 1").fetchall()
+        )
+        has_universities = "organizations" in views and bool(
+            con.execute(
+                "SELECT 1 FROM curated.organizations WHERE org_name = '武汉理工大学' "
+                "AND org_type = 'university'"
+            ).fetchall()
         )
         site = tmp_path / "site"
         page = build_dashboard(con, site / "dashboard.html")
@@ -202,6 +232,8 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
         for text in ("湖北省", "项目年度", "项目数", "财政资助", "自筹经费", "武汉理工大学"):
             assert text in svg_text, text
         assert any("万元" in t for t in svg_text), svg_text
+        if has_universities:
+            assert "高校" in svg_text  # organisation types in Chinese
         body = browser.evaluate("document.body.innerText")
         assert "各地区各年度高级研修项目数（按经费类型）" in body
         assert "locked.pdf" in body and "encrypted PDF: a password is needed" in body
