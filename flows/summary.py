@@ -89,5 +89,5 @@ class RunSummary:
                 f"| {o.source_uri} | {o.status} | {(o.error or '').replace('|', '/')} |"
                 for o in problems
             ]
-            lines += [f"| {m.split(':')[0]} | missing | {m} |" for m in self.missing]
+            lines += [f"| {m.split(': ', 1)[0]} | missing | {m} |" for m in self.missing]
         return "\n".join(lines) + "\n"
