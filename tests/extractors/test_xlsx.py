@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -298,7 +297,7 @@ def test_ods_with_entity_declaration_is_refused() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to write XLS")
+@pytest.mark.slow  # LibreOffice (installed by scripts/setup.sh) writes the XLS
 def test_xls_written_by_libreoffice_keeps_values_and_merges(tmp_path: Path) -> None:
     source = tmp_path / "form.xlsx"
     source.write_bytes(_two_sheet_workbook())

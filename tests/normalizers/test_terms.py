@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.errors import UnsupportedFormat
 from extractors.model import Block, Document
 from extractors.registry import extract
 from normalizers.nlp import get_nlp
@@ -55,22 +54,8 @@ def _rows(terms: tuple[PolicyTerm, ...]) -> set[Row]:
     }
 
 
-def _lines_document(text: str) -> Document:
-    """One block per non-empty line: how a plain-text notice reads when no extractor is at hand."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    blocks = tuple(Block(order=i, page=None, text=line) for i, line in enumerate(lines))
-    return Document(doc_id="test", source_uri="test.txt", media_type="txt", blocks=blocks)
-
-
 def _read(path: Path) -> Document:
-    try:
-        return extract(path.read_bytes(), source_uri=str(path))
-    except UnsupportedFormat as error:
-        if "not readable yet" not in str(error):
-            raise
-        if path.suffix == ".txt":
-            return _lines_document(path.read_text(encoding="utf-8"))
-        pytest.skip(f"no extractor for {path.suffix} files yet: {error}")
+    return extract(path.read_bytes(), source_uri=str(path))
 
 
 def _terms_of(doc: Document, stem: str) -> tuple[PolicyTerm, ...]:
