@@ -150,7 +150,9 @@ def test_an_empty_warehouse_gives_a_page_that_says_what_is_missing(tmp_path: Pat
     html = output.read_text(encoding="utf-8")
     assert "const charts = {};" in html  # no chart without data
     assert "curated.plan_projects 中还没有项目。" in html
+    assert "curated.policy_comparison 中还没有资助上限或研修天数。" in html
     assert "还没有承办单位。" in html
+    assert "curated.topics_by_year 中还没有主题。" in html
     assert "所有文件都已成功读取。" in html
     assert "window.vegaEmbed" in html  # the JavaScript is inlined
     assert '"Noto Sans CJK SC"' in html
@@ -182,16 +184,6 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
 
     con = connect_warehouse(settings.db, read_only=True)
     try:
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-        has_topics = "topics_by_year" in views and bool(
-            con.execute("SELECT * FROM curated.topics_by_year LIMIT 1").fetchall()
-        )
-        has_universities = "organizations" in views and bool(
-            con.execute(
-                "SELECT 1 FROM curated.organizations WHERE org_name = '武汉理工大学' "
-                "AND org_type = 'university'"
-            ).fetchall()
-        )
         site = tmp_path / "site"
         page = build_dashboard(con, site / "dashboard.html")
     finally:
@@ -220,10 +212,8 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
                 break
             time.sleep(0.25)
 
-        expected = {"chart-programmes", "chart-policies", "chart-organizations"}
-        if has_topics:
-            expected.add("chart-topics")
-        assert expected <= set(marks), marks
+        expected = {"chart-programmes", "chart-policies", "chart-organizations", "chart-topics"}
+        assert set(marks) == expected, marks
         assert all(n > 0 for n in marks.values()), marks
         # Hubei's 2023 and 2026 plans list programmes of both funding types.
         assert marks["chart-programmes"] >= 4, marks
@@ -232,13 +222,10 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
         for text in ("湖北省", "项目年度", "项目数", "财政资助", "自筹经费", "武汉理工大学"):
             assert text in svg_text, text
         assert any("万元" in t for t in svg_text), svg_text
-        if has_universities:
-            assert "高校" in svg_text  # organisation types in Chinese
+        assert "高校" in svg_text  # organisation types in Chinese (武汉理工大学: university)
         body = browser.evaluate("document.body.innerText")
         assert "各地区各年度高级研修项目数（按经费类型）" in body
         assert "locked.pdf" in body and "encrypted PDF: a password is needed" in body
-        if not has_topics:
-            assert "curated.topics_by_year" in body  # the section says why it is empty
 
         # Chinese is drawn with the CJK font the chart config names, not a fallback.
         root = browser.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
