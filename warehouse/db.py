@@ -1,7 +1,8 @@
 """Connections and schema: the only place that opens DuckDB.
 
 SQL lives in `warehouse/sql/{raw,staging,curated,checks}/*.sql`, one object per
-file, created in the order of `sql/build_order.txt`. Building is idempotent
+file, created in the order of `sql/build_order.txt` (the dashboard's read queries
+are in `sql/dashboard/`). Building is idempotent
 (`CREATE ... IF NOT EXISTS` for tables, `CREATE OR REPLACE` for views).
 """
 
