@@ -110,6 +110,9 @@ def _print_summary(summary: object) -> None:
         console.print(f"  [missing] {message}")
     for uri in summary.skipped:
         console.print(f"  [skipped] {uri}: unchanged since it was loaded")
+    for name, rows in sorted(summary.checks.items()):
+        if rows:
+            console.print(f"  [check] {name}: {rows} rows (see `noticeflow status`)")
 
 
 @app.command()
@@ -145,8 +148,10 @@ def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
 
 @app.command()
 def status(db: DbOption = None) -> None:
-    """What is loaded: documents by status and format, notices per region and year, failures."""
+    """What is loaded: documents by status and format, notices per region and year, failures,
+    and the data checks."""
     from warehouse import WarehouseError, connect
+    from warehouse.queries import status_report
 
     settings = load_settings().with_overrides(db=db)
     try:
@@ -154,26 +159,9 @@ def status(db: DbOption = None) -> None:
     except WarehouseError as e:
         raise _fail(str(e)) from e
     try:
-        for title, sql in (
-            (
-                "documents",
-                "SELECT status, media_type, count(*) AS files FROM curated.documents "
-                "GROUP BY ALL ORDER BY ALL",
-            ),
-            (
-                "notices",
-                "SELECT region, plan_year, doc_type, count(*) AS notices FROM curated.notices "
-                "GROUP BY ALL ORDER BY ALL",
-            ),
-            (
-                "failures",
-                "SELECT source_uri, status, error FROM curated.documents "
-                "WHERE status <> 'ok' ORDER BY source_uri",
-            ),
-        ):
-            relation = con.sql(sql)
+        for title, columns, rows in status_report(con):
             console.print(f"[bold]{title}[/bold]")
-            _print_relation(relation.columns, relation.fetchall())
+            _print_relation(columns, rows)
     finally:
         con.close()
 

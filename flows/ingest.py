@@ -16,7 +16,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from warehouse import Warehouse, connect
+from warehouse import Warehouse, connect, run_checks
 
 from .run import IngestRun, ProgressHook
 from .settings import Settings, load_settings
@@ -49,6 +49,7 @@ def ingest_flow(
         run.files(files)
         run.urls(plan.urls)
         summary.table_counts = run.warehouse.table_counts()
+        summary.checks = run_checks(con)
     finally:
         run.close()
         con.close()

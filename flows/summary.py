@@ -29,6 +29,7 @@ class RunSummary:
     skipped: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     table_counts: dict[str, int] = field(default_factory=dict)
+    checks: dict[str, int] = field(default_factory=dict)  # check -> offending rows
     files_published: int = 0
     elapsed_seconds: float = 0.0
 
@@ -90,4 +91,8 @@ class RunSummary:
                 for o in problems
             ]
             lines += [f"| {m.split(': ', 1)[0]} | missing | {m} |" for m in self.missing]
+        failing = {name: n for name, n in self.checks.items() if n}
+        if failing:
+            lines += ["", "## Data checks with findings", "", "| check | rows |", "|---|---|"]
+            lines += [f"| {name} | {n} |" for name, n in sorted(failing.items())]
         return "\n".join(lines) + "\n"

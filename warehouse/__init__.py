@@ -5,6 +5,7 @@ domain records) -> `curated` (the data contract, views) and `private` (personal
 data kept only as keyed hashes and masked forms).
 """
 
+from .checks import run_checks
 from .db import build_schema, check_queries, connect
 from .errors import PublishError, WarehouseError
 from .load import LoadUnit, Warehouse
@@ -19,4 +20,5 @@ __all__ = [
     "check_queries",
     "connect",
     "publish",
+    "run_checks",
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["policy_comparison"]
+from .checks import run_checks
+
+__all__ = ["policy_comparison", "status_report"]
 
 # Ranges read as people write them: "约4天", "≥40", "5–7", "≤100".
 _COMPARISON = """
@@ -68,3 +70,35 @@ def policy_comparison(
     relation = con.execute(_COMPARISON, {"year": year, "region": region})
     columns = [d[0] for d in relation.description or []]
     return columns, relation.fetchall()
+
+
+_STATUS = (
+    (
+        "documents",
+        "SELECT status, media_type, count(*) AS files FROM curated.documents "
+        "GROUP BY ALL ORDER BY ALL",
+    ),
+    (
+        "notices",
+        "SELECT region, plan_year, doc_type, count(*) AS notices FROM curated.notices "
+        "GROUP BY ALL ORDER BY ALL",
+    ),
+    (
+        "failures",
+        "SELECT source_uri, status, error FROM curated.documents "
+        "WHERE status <> 'ok' ORDER BY source_uri",
+    ),
+)
+
+
+def status_report(
+    con: duckdb.DuckDBPyConnection,
+) -> list[tuple[str, list[str], list[tuple[object, ...]]]]:
+    """What is loaded, as (title, columns, rows) sections; the data checks come last."""
+    sections: list[tuple[str, list[str], list[tuple[object, ...]]]] = []
+    for title, sql in _STATUS:
+        relation = con.sql(sql)
+        sections.append((title, relation.columns, relation.fetchall()))
+    checks: list[tuple[object, ...]] = sorted(run_checks(con).items())
+    sections.append(("data checks (rows breaking each rule)", ["check", "rows"], checks))
+    return sections

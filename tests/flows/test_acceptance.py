@@ -201,3 +201,10 @@ def test_no_personal_data_in_published_files(warehouse) -> None:
         else:
             text = path.read_bytes().decode("utf-8", errors="replace")
         assert [s for s in secrets if s in text] == [], path
+
+
+def test_the_samples_break_no_data_check(warehouse) -> None:
+    from warehouse import run_checks
+
+    con, _ = warehouse
+    assert {name: rows for name, rows in run_checks(con).items() if rows} == {}
