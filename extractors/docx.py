@@ -34,13 +34,13 @@ from .docx_text import MC, ParagraphContent, read_paragraph
 from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Block, Document, Table
+from .style_hints import kind_of, paragraph_style
 
 __all__ = ["extract"]
 
 log = logging.getLogger(__name__)
 
 _MAIN_PART = "word/document.xml"
-_HEADING_MAX_CHARS = 80  # a "heading" by look must be short; long bold text is emphasis
 _LARGE_HALF_POINTS = 32
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _CORE = "http://purl.org/dc/elements/1.1/"
@@ -62,16 +62,6 @@ def _parse(xml: bytes, part: str) -> etree._Element:
         return etree.fromstring(xml, parser=_PARSER)
     except etree.XMLSyntaxError as e:
         raise CorruptDocument(f"corrupt DOCX: {part} is not well-formed XML ({e})") from e
-
-
-def _is_red(color: str | None) -> bool:
-    if not color or len(color) != 6:
-        return False
-    try:
-        r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
-    except ValueError:
-        return False
-    return r >= 0xB0 and g <= 0x60 and b <= 0x60
 
 
 @dataclass(slots=True)
@@ -149,33 +139,15 @@ class _Reader:
         self._section_break(p)
 
     def _style(self, props: ParaProps, content: ParagraphContent) -> tuple[str, ...]:
-        style: list[str] = []
-        if props.jc == "center":
-            style.append("center")
-        elif props.jc in ("right", "end"):
-            style.append("right")
-        visible = [(t, rp) for t, rp in content.runs if t.strip()]
-        if visible:
-            if all(rp.bold for _, rp in visible):
-                style.append("bold")
-            if all(_is_red(rp.color) for _, rp in visible):
-                style.append("red")
-            body = self.styles.body_size
-            if all(
-                (rp.size or body) >= _LARGE_HALF_POINTS and (rp.size or body) > body
-                for _, rp in visible
-            ):
-                style.append("large")
-        return tuple(style)
+        visible = [rp for t, rp in content.runs if t.strip()]
+        return paragraph_style(
+            props.jc, visible, body_size=self.styles.body_size, large_at=_LARGE_HALF_POINTS
+        )
 
     @staticmethod
     def _kind(props: ParaProps, style: tuple[str, ...], text: str) -> str:
-        if props.heading_style or props.outline_level is not None:
-            return "heading"
-        looks_like_heading = "large" in style or ("center" in style and "bold" in style)
-        if looks_like_heading and len(text) <= _HEADING_MAX_CHARS:
-            return "heading"
-        return "paragraph"
+        by_style = props.heading_style or props.outline_level is not None
+        return kind_of(style, text, heading_by_style=by_style)
 
     def _cell_lines(self, el: etree._Element, lines: list[str]) -> None:
         for child in el:

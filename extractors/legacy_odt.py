@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
-from .legacy_odt_styles import Look, Styles, is_red
+from .legacy_odt_styles import Look, Styles
 from .legacy_odt_tables import grid_positions, read_table_grid, table_rows
 from .legacy_odt_xml import (
     BR,
@@ -56,10 +56,10 @@ from .legacy_odt_xml import (
 )
 from .limits import Limits
 from .model import Block, Document, Table
+from .style_hints import kind_of, paragraph_style
 
 __all__ = ["count_table_cells", "extract"]
 
-_HEADING_MAX_CHARS = 80
 _LARGE_PT = 16.0
 _TABLE_OF_CONTENT = q("text:table-of-content")
 
@@ -149,11 +149,7 @@ class _Reader:
         text = para.text.strip()
         if text:
             style = self._style(para, look)
-            heading = p.tag == HEADING or (
-                ("large" in style or ("center" in style and "bold" in style))
-                and len(text) <= _HEADING_MAX_CHARS
-            )
-            kind = "heading" if heading else "paragraph"
+            kind = kind_of(style, text, heading_by_style=p.tag == HEADING)
             self.blocks.append(Block(self.order, self.page, text, kind, style))
             self.order += 1
         self.page += para.page_breaks + (1 if look.break_after else 0)
@@ -161,21 +157,10 @@ class _Reader:
             self.container(box)
 
     def _style(self, para: _Paragraph, look: Look) -> tuple[str, ...]:
-        style: list[str] = []
-        if look.align == "center":
-            style.append("center")
-        elif look.align in ("end", "right"):
-            style.append("right")
         visible = [run_look for text, run_look in para.runs if text.strip()]
-        if visible:
-            if all(r.bold for r in visible):
-                style.append("bold")
-            if all(is_red(r.color) for r in visible):
-                style.append("red")
-            body = self.styles.body_size
-            if all((r.size or body) >= _LARGE_PT and (r.size or body) > body for r in visible):
-                style.append("large")
-        return tuple(style)
+        return paragraph_style(
+            look.align, visible, body_size=self.styles.body_size, large_at=_LARGE_PT
+        )
 
     def _cell_lines(self, el: etree._Element, lines: list[str]) -> None:
         for child in el:

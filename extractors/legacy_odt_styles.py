@@ -15,7 +15,7 @@ from lxml import etree
 
 from .legacy_odt_xml import q
 
-__all__ = ["Look", "Styles", "is_red"]
+__all__ = ["Look", "Styles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +103,3 @@ class Styles:
     @property
     def body_size(self) -> float:
         return self.resolve("paragraph", "Standard").size or 12.0
-
-
-def is_red(color: str | None) -> bool:
-    """Whether an `fo:color` ("#rrggbb") is a red, as in the red header of a notice."""
-    if not color or len(color) != 7 or not color.startswith("#"):
-        return False
-    try:
-        r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    except ValueError:
-        return False
-    return r >= 0xB0 and g <= 0x60 and b <= 0x60

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -33,6 +34,16 @@ DbOption = Annotated[
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
+
+
+def _read_only(db: Path | None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse, or exit 1 saying why there is none."""
+    from warehouse import WarehouseError, connect
+
+    try:
+        return connect(load_settings().with_overrides(db=db).db, read_only=True)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
 
 
 @app.command()
@@ -121,13 +132,7 @@ def query(
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL against the warehouse and print the result."""
-    from warehouse import WarehouseError, connect
-
-    settings = load_settings().with_overrides(db=db)
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as e:
-        raise _fail(str(e)) from e
+    con = _read_only(db)
     try:
         relation = con.sql(sql)
         if relation is None:
@@ -150,14 +155,9 @@ def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
 def status(db: DbOption = None) -> None:
     """What is loaded: documents by status and format, notices per region and year, failures,
     and the data checks."""
-    from warehouse import WarehouseError, connect
     from warehouse.queries import status_report
 
-    settings = load_settings().with_overrides(db=db)
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as e:
-        raise _fail(str(e)) from e
+    con = _read_only(db)
     try:
         for title, columns, rows in status_report(con):
             console.print(f"[bold]{title}[/bold]")
@@ -173,14 +173,9 @@ def compare(
     db: DbOption = None,
 ) -> None:
     """Policies side by side: caps, durations, participants and deadlines per region and year."""
-    from warehouse import WarehouseError, connect
     from warehouse.queries import policy_comparison
 
-    settings = load_settings().with_overrides(db=db)
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as e:
-        raise _fail(str(e)) from e
+    con = _read_only(db)
     try:
         columns, rows = policy_comparison(con, year=year, region=region)
     finally:
@@ -200,15 +195,11 @@ def dashboard_command(
     ] = None,
 ) -> None:
     """Build the dashboard: one static HTML page of charts that opens offline."""
-    from warehouse import WarehouseError, connect
+    from warehouse import WarehouseError
     from warehouse.dashboard import build_dashboard
 
-    settings = load_settings().with_overrides(db=db)
-    target = output or settings.out / "dashboard.html"
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as e:
-        raise _fail(str(e)) from e
+    target = output or load_settings().out / "dashboard.html"
+    con = _read_only(db)
     try:
         written = build_dashboard(con, target)
     except WarehouseError as e:
