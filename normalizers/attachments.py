@@ -31,11 +31,14 @@ _KINDS_FILE = Path(__file__).with_name("data") / "attachment_kinds.json"
 _BULLET = r"[\s\-•·*]*"
 # "附件：…" opening the list; "附件1：…" opens it with its first numbered item.
 _LIST_HEAD = re.compile(rf"^{_BULLET}附\s*件\s*(?P<no>[0-9０-９]{{0,2}})\s*[：:]\s*(?P<rest>.*)$")
+# After "1." a digit means a decimal ("1.5") or a sub-item ("1.1"), unless it opens the
+# year a title starts with ("1.2025年度…计划表").
+_NOT_DECIMAL = r"(?![0-9０-９](?![0-9０-９]{3}\s*年))"
 # An item marker at the start of the text: "1." "1．" "1、" "（1）" "(1)" "1)" "附件2：".
 _MARKER = re.compile(
     r"^\s*(?:附\s*件\s*(?P<a>[0-9０-９]{1,2})\s*[：:.．、]?"
     r"|[（(]\s*(?P<p>[0-9０-９]{1,2})\s*[）)]"
-    r"|(?P<n>[0-9０-９]{1,2})\s*(?:[.．、)）](?![0-9０-９])|\s+(?=[^\s0-9０-９年月日])))\s*"
+    rf"|(?P<n>[0-9０-９]{{1,2}})\s*(?:[.．、)）]{_NOT_DECIMAL}|\s+(?=[^\s0-9０-９年月日])))\s*"
 )
 # An attachment page heading: "附件1", "附件 2", "附件".
 _PAGE_HEAD = re.compile(r"^\s*附\s*件\s*(?P<no>[0-9０-９]{0,2})\s*$")
@@ -130,7 +133,7 @@ def _candidates(text: str, position: int, expected: int) -> list[tuple[int, int]
     number = str(expected)
     pattern = re.compile(
         rf"(?<![0-9０-９.．])(?:附\s*件\s*{number}\s*[：:]|[（(]\s*{number}\s*[）)]"
-        rf"|{number}\s*[.．、](?![0-9０-９]))"
+        rf"|{number}\s*[.．、]{_NOT_DECIMAL})"
     )
     match = pattern.search(text, position)
     if match is None or match.start() == position:

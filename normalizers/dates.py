@@ -38,6 +38,7 @@ _NUMERIC_DATE = re.compile(
 )
 # What may stand between the two ends of a range.
 _RANGE_SEP = rf"{_S}(?:至|到|~|～|-|－|—{{1,2}}|–|―){_S}"
+_SEPARATOR = re.compile(_RANGE_SEP)
 # A range end written without its month or year: "至7月4日", "至16日", "-18日".
 _TAIL = re.compile(
     rf"^{_RANGE_SEP}(?:(?:(?P<year>{_YEAR}){_S}年{_S})?(?P<month>{_NUM}){_S}月{_S})?"
@@ -142,6 +143,14 @@ def parse_date_range(
         return None, None
     if start is None:
         return None, None
+    # A whole date with its year after the separator ends the range:
+    # "2026-08-10至2026-08-13" (the tail pattern below would take "20" of that year for
+    # a day). An end without a year inherits the start's, below.
+    separator = _SEPARATOR.match(prepared, start_end)
+    if separator is not None:
+        for following in dates:
+            if following.start == separator.end() and following.has_year:
+                return (start, following.value) if following.value >= start else (start, None)
     tail = _TAIL.match(prepared[start_end:])
     if tail is None:
         return start, start

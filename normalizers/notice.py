@@ -49,8 +49,9 @@ __all__ = [
 _DOC_TYPES_FILE = Path(__file__).with_name("data") / "doc_types.json"
 _YEAR = r"((?:19|20)[0-9]{2})\s*年度?"
 # The programme year as the body names it when the title does not: "2025年高级研修项目".
+_LEVEL_WORD = r"(?:国家级|省级|自治区级|市级|全国|全省|全区|全市|本市)"
 _BODY_PLAN_YEAR = re.compile(
-    _YEAR + r"(?:国家级|省级|全省|全国)?(?:专业技术人[员才]知识更新工程)?(?:国家级|省级)?高级研修"
+    _YEAR + rf"{_LEVEL_WORD}?(?:专业技术人[员才]知识更新工程)?{_LEVEL_WORD}?高级研修"
 )
 _TITLE_YEAR = re.compile(_YEAR)
 _ADDRESSEE_WINDOW = 12
@@ -212,6 +213,8 @@ def normalize_notice(doc: Document) -> NoticeRecords:
                 notice_id=notice.notice_id,
                 plan_year=notice.plan_year,
                 issuer_level=notice.issuer_level,
+                region=notice.region,
+                issued=notice.issued_date,
             )
         )
         projects = extract_projects(

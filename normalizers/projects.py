@@ -143,6 +143,15 @@ def _find_header(grid: list[list[str | None]]) -> tuple[int, dict[str, int]] | N
     return None
 
 
+def _header_end(table: Table, header_row: int) -> int:
+    """The first row below a header, which may be two rows tall: "序号" and "项目名称"
+    merged down over a second row that splits "承办单位" into "名称 | 联系人"."""
+    return max(
+        (cell.row + cell.rowspan for cell in table.cells if cell.row == header_row),
+        default=header_row + 1,
+    )
+
+
 def _cell(row: list[str | None], roles: dict[str, int], role: str) -> str:
     index = roles.get(role)
     if index is None or index >= len(row):
@@ -163,6 +172,12 @@ def _section_funding(
     if spans_columns or (funding is not None and table.n_cols > 1 and len(anchors) == 1):
         return True, funding
     return False, None
+
+
+def _is_total_row(row: list[str | None]) -> bool:
+    """A 合计 / 小计 row, whichever column the word stands in ("合计 | 26期 |")."""
+    words = _synonyms().not_project_rows
+    return any(clean_text(text) in words for text in row if text)
 
 
 def _is_header_again(row: list[str | None], roles: dict[str, int]) -> bool:
@@ -204,9 +219,9 @@ def _read_table(
         if found is not None and state.roles is not None and found[1] != state.roles:
             return []  # a different list: do not read it with the old columns
         roles = state.roles or {}
-        first_row = found[0] + 1 if found else 0
+        first_row = _header_end(table, found[0]) if found else 0
     elif found is not None:
-        first_row, roles = found[0] + 1, found[1]
+        first_row, roles = _header_end(table, found[0]), found[1]
         state.funding, state.counters = heading, {}
     else:
         return []
@@ -222,11 +237,13 @@ def _read_table(
             state.counters.pop(section_funding, None)
             continue
         name = _cell(row, roles, "project_name")
-        if not name or name in _synonyms().not_project_rows:
+        if not name or _is_total_row(row):
             continue
-        funding = state.funding
         if "funding_type" in roles:
-            funding = funding_type_of(_cell(row, roles, "funding_type")) or funding
+            # An empty category cell continues the group above: a merged cell that a
+            # page break cut (its part on the new page is empty), or a ditto left blank.
+            state.funding = funding_type_of(_cell(row, roles, "funding_type")) or state.funding
+        funding = state.funding
         position = state.counters.get(funding, 0) + 1
         state.counters[funding] = position
         projects.append(

@@ -45,6 +45,8 @@ _NEAR_GAP = 2
 _CONTINUATION = re.compile(r"(?:但|且|并|也|一般|原则上|最长|最短|最多|最少)*")
 # Per-class wording that makes an amount a per-class subsidy rather than a total.
 _PER_CLASS = ("每期", "每班", "每个班", "每个项目", "每项", "每个高研班", "单个项目")
+# A total for the whole programme or year is a budget, never a cap per class.
+_TOTAL = ("总经费", "总预算", "经费总额", "资金总额", "总额", "总计", "合计", "共计", "全年", "年度经费")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +204,19 @@ def _quantity_terms(
 
 
 def _is_funding_cap(cues: list[_Cue], text: str, q: Quantity) -> bool:
-    start, _ = clause_bounds(text, q.start)
+    """A capped or per-class amount of a subsidy: "每期资助上限13万元", and also with the
+    subsidy named after the amount, "每个项目给予不超过12万元的经费资助"."""
+    start, end = clause_bounds(text, q.start)
     clause = text[start : q.start]
-    capped = _has(cues, "BOUND_MAX_BEFORE", start, q.start) or any(
-        marker in clause for marker in _PER_CLASS
-    )
-    return capped and _has(cues, "CUE_FUNDING", 0, q.start)
+    per_class = any(marker in clause for marker in _PER_CLASS)
+    if not per_class and any(marker in clause for marker in _TOTAL):
+        return False
+    capped = per_class or _has(cues, "BOUND_MAX_BEFORE", start, q.start)
+    if _has(cues, "CUE_FUNDING", 0, q.start):
+        return capped
+    # Named after the amount, the subsidy must be per class: "安排不超过300万元的专项
+    # 经费" is a budget, not a cap.
+    return per_class and text[q.end : q.end + 1] == "的" and _has(cues, "CUE_FUNDING", q.end, end)
 
 
 def _window_terms(cues: list[_Cue], sentence: Sentence) -> list[Candidate]:
@@ -242,14 +251,34 @@ def _window_terms(cues: list[_Cue], sentence: Sentence) -> list[Candidate]:
     return found
 
 
+def _year_less(value: date, issued: date | None) -> date | None:
+    """A deadline written without its year ("12月15日前"): the first such day on or after
+    the issue date, since a notice sets deadlines ahead of itself (a call issued in
+    November 2025 for the 2026 programmes wants topics by 15 December 2025, and its
+    "10月底前完成办班" means October 2026). Without an issue date, the plan year's."""
+    if issued is None:
+        return value
+    for year in (issued.year, issued.year + 1):
+        try:
+            candidate = value.replace(year=year)
+        except ValueError:  # 2月29日 in a common year
+            continue
+        if candidate >= issued:
+            return candidate
+    return None
+
+
 def _deadline_terms(
-    cues: list[_Cue], sentence: Sentence, plan_year: int | None
+    cues: list[_Cue], sentence: Sentence, plan_year: int | None, issued: date | None
 ) -> tuple[list[Candidate], list[tuple[int, int]]]:
     text = sentence.text
-    dates = find_dates(text, default_year=plan_year)
+    dates = find_dates(text, default_year=plan_year if plan_year is not None else _year(issued))
     found: list[Candidate] = []
     for match in dates:
         if not deadline_marker(text, match.start, match.end):
+            continue
+        value = match.value if match.has_year else _year_less(match.value, issued)
+        if value is None:
             continue
         start, end = clause_bounds(text, match.start)
         if _has(cues, "CUE_APPLY", start, end):
@@ -262,17 +291,25 @@ def _deadline_terms(
             continue
         level = _level_at(cues, text, match.start)
         found.append(
-            Candidate(
-                term, level, unit="date", value_date=match.value, evidence=text, page=sentence.page
-            )
+            Candidate(term, level, unit="date", value_date=value, evidence=text, page=sentence.page)
         )
     return found, [(d.start, d.end) for d in dates]
 
 
-def read_sentence(sentence: Sentence, *, plan_year: int | None) -> list[Candidate]:
-    """Every term `sentence` states, in the order they are written."""
+def _year(day: date | None) -> int | None:
+    return day.year if day is not None else None
+
+
+def read_sentence(
+    sentence: Sentence, *, plan_year: int | None, issued: date | None = None
+) -> list[Candidate]:
+    """Every term `sentence` states, in the order they are written.
+
+    A deadline without its year is dated from `issued` (the notice's 成文日期) when
+    known, else in `plan_year`.
+    """
     doc = get_nlp()(sentence.text)
     cues = _cues(doc)
-    deadlines, date_spans = _deadline_terms(cues, sentence, plan_year)
+    deadlines, date_spans = _deadline_terms(cues, sentence, plan_year, issued)
     found = [*_quantity_terms(cues, sentence, date_spans), *_window_terms(cues, sentence)]
     return [*found, *deadlines]

@@ -9,7 +9,9 @@ settles which programme level each rule is for:
 * a rule that names no level is for the one level the notice sets rules for; when
   the notice sets rules for several levels it applies to all (None); when it sets
   none by name it is for the issuer's own level (a province's notice: provincial,
-  the ministry's: national).
+  the ministry's: national);
+* in a notice of a 直辖市 (北京市, 上海市 …) at the provincial level, 市级项目 are the
+  city's own, province-level programmes: provincial, not municipal.
 
 One row per (level, term): a rule the notice repeats is kept once, as first stated.
 """
@@ -17,10 +19,13 @@ One row per (level, term): a rule the notice repeats is kept once, as first stat
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import date
 
 from extractors.model import Document
 
 from .records import PolicyTerm
+from .regions import province_by_name
 from .term_rules import ALL_LEVELS, Candidate, read_sentence
 from .term_sentences import iter_sentences
 
@@ -48,20 +53,37 @@ def _default_level(candidates: list[Candidate], issuer_level: str | None) -> str
     return issuer_level if issuer_level in _LEVELS else None
 
 
+def _is_municipality(region: str | None) -> bool:
+    province = province_by_name(region) if region else None
+    return province is not None and province.kind == "municipality"
+
+
 def extract_terms(
-    doc: Document, *, notice_id: str, plan_year: int | None, issuer_level: str | None
+    doc: Document,
+    *,
+    notice_id: str,
+    plan_year: int | None,
+    issuer_level: str | None,
+    region: str | None = None,
+    issued: date | None = None,
 ) -> tuple[PolicyTerm, ...]:
     """The policy terms `doc` states, one per (programme level, term).
 
-    `plan_year` gives the year of dates written as month and day only ("10月10日");
     `issuer_level` is the level of the issuing office, used for rules that name no
-    programme level in a notice that sets rules for no level by name.
+    programme level in a notice that sets rules for no level by name; `region` (the
+    issuer's) tells a 直辖市, whose 市级 programmes are provincial. A deadline written
+    without its year ("12月15日前") is the first such day on or after `issued` (the
+    成文日期); without an issue date it falls in `plan_year`.
     """
     candidates = [
         candidate
         for sentence in iter_sentences(doc)
-        for candidate in read_sentence(sentence, plan_year=plan_year)
+        for candidate in read_sentence(sentence, plan_year=plan_year, issued=issued)
     ]
+    if issuer_level == "provincial" and _is_municipality(region):
+        candidates = [
+            replace(c, level="provincial") if c.level == "municipal" else c for c in candidates
+        ]
     default = _default_level(candidates, issuer_level)
     terms: dict[tuple[str | None, str], PolicyTerm] = {}
     for c in candidates:

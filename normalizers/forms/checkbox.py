@@ -4,7 +4,8 @@ Forms tick a box by replacing □ with ☑, ■, √, ☒, ✓ or ✔ (or the Wi
 private-use code points Word writes for them). Everything after a box up to the next
 box belongs to that box's option: "☑服务国家战略：服务乡村振兴…" is the option
 "服务国家战略" with the detail "服务乡村振兴…"; "☑自筹经费项目（自筹经费来源：…）"
-carries its source inside the brackets. Several boxes may be ticked.
+carries its source inside the brackets. Several boxes may be ticked. A tick typed
+beside the printed box ("√□财政资助项目", "□√…") ticks that box.
 """
 
 from __future__ import annotations
@@ -51,19 +52,35 @@ def _detail(text: str) -> str | None:
     return None if is_blank(detail) else detail
 
 
+def _boxes(text: str) -> list[tuple[str, int, int]]:
+    """(mark, start, end) per box; marks with only spaces between them are one box.
+
+    A writer who cannot replace the printed □ types the tick beside it: "√□财政资助项目"
+    and "□√财政资助项目" are one ticked box, not an empty option and a box.
+    """
+    boxes: list[tuple[str, int, int]] = []
+    for match in _MARK.finditer(text):
+        mark, start = match.group(), match.start()
+        if boxes and not text[boxes[-1][2] : start].strip():
+            previous, start, _ = boxes.pop()
+            mark = previous if previous in CHECKED_MARKS else mark
+        boxes.append((mark, start, match.end()))
+    return boxes
+
+
 def parse_options(text: str) -> list[Option]:
     """The boxes of a cell in order; text before the first box is no option."""
-    marks = list(_MARK.finditer(text))
+    boxes = _boxes(text)
     options: list[Option] = []
-    for i, match in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        body = join_wrapped(text[match.end() : end])
+    for i, (mark, _, box_end) in enumerate(boxes):
+        end = boxes[i + 1][1] if i + 1 < len(boxes) else len(text)
+        body = join_wrapped(text[box_end:end])
         label_end = _LABEL_END.search(body)
         label = body[: label_end.start()] if label_end else body
         options.append(
             Option(
-                mark=match.group(),
-                checked=match.group() in CHECKED_MARKS,
+                mark=mark,
+                checked=mark in CHECKED_MARKS,
                 text=body,
                 label=label.strip(),
                 detail=_detail(body),

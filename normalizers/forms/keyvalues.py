@@ -1,7 +1,9 @@
 """The generic label -> value reader of key-value form tables and header lines.
 
 A form table pairs each label cell with the next cell to its right that is no
-label ("项目名称 | 集成电路高级研修班"). A label spanning several rows at the left
+label ("项目名称 | 集成电路高级研修班"); cells after it that hold digits, a range
+sign or a unit carry the value on ("办班时间 | 2026/8/10 | 至 | 2026/8/13" in a
+spreadsheet). A label spanning several rows at the left
 edge ("申报单位信息" over 单位名称/联系人/办公电话/… rows) opens a group: the
 sub-labels of its rows are read as "applicant_info.org_name", …; the group goes on
 while the left column is covered by the group cell or empty (a PDF table split over
@@ -29,6 +31,8 @@ _SEAL = re.compile(r"[（(]\s*(?:盖\s*章|印\s*章|签\s*章|公\s*章|签\s*�
 # Fields whose value is a number, so "label 50" needs no colon to be read as a pair.
 _COUNTED_FIELDS = frozenset({"participants", "staff", "total_people", "total", "subsidy"})
 _PLACEHOLDER = re.compile(r"[\s_＿\-—…·.]+")
+# A cell that carries on the value of the cell before it: digits, a range sign, a unit.
+_CARRIES_ON = re.compile(r"[0-9]|^(?:至|到|[-~～—–]+|人|元|万元|天|日)$")
 
 
 @dataclass
@@ -116,6 +120,32 @@ def _cell_key(book: LabelBook, text: str, group: str | None) -> str | None:
     return book.fields.match(text)
 
 
+def _ends_value(cell: Cell, book: LabelBook, group: str | None) -> bool:
+    return (
+        book.is_label(cell.text, group=group)
+        or book.groups.match(cell.text) is not None
+        or _starts_inline(cell.text)
+    )
+
+
+def _row_value(following: list[Cell], book: LabelBook, group: str | None) -> str | None:
+    """The value of a label: the next cell, and the cells after it that carry it on.
+
+    A spreadsheet splits a value over cells ("2026/8/10 | 至 | 2026/8/13", "40 | 人"):
+    a later cell carries it on while it holds a digit or is a range sign or a unit; a
+    cell of words may be the label of something the dictionary does not know ("邮编").
+    None when the next cell is itself a label (the label has no value of its own).
+    """
+    if not following or _ends_value(following[0], book, group):
+        return None
+    parts = [following[0].text]
+    for cell in following[1:]:
+        if _ends_value(cell, book, group) or not _CARRIES_ON.search(normalize_label(cell.text)):
+            break
+        parts.append(cell.text)
+    return " ".join(part.strip() for part in parts if not is_blank(part)) or parts[0]
+
+
 def _read_table(table: Table, book: LabelBook, found: KeyValues) -> None:
     rows: dict[int, list[Cell]] = {}
     for cell in table.cells:
@@ -138,15 +168,7 @@ def _read_table(table: Table, book: LabelBook, found: KeyValues) -> None:
                 for inline_key, value in inline_pairs(cell.text):
                     found.add(inline_key, value)
                 continue
-            neighbour = anchors[i + 1] if i + 1 < len(anchors) else None
-            if (
-                neighbour is None
-                or book.is_label(neighbour.text, group=group)
-                or _starts_inline(neighbour.text)
-            ):
-                found.add(key, None)  # a label with no value of its own
-            else:
-                found.add(key, neighbour.text)
+            found.add(key, _row_value(anchors[i + 1 :], book, group))
 
 
 def read_key_values(doc: Document) -> KeyValues:

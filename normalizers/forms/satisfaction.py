@@ -6,6 +6,8 @@ has a two-row header (评价项目 | 评价内容 | 统计结果 over 授课项�
 The category (评价项目) spans its rows and carries on over empty cells; a 师资评价 row
 names a course and a lecturer, a 教学评价 row one 评价内容 merged across both columns,
 the overall 学员满意度评价 row no item at all. Rows without any rate are skipped.
+Rates are read per row (`parse_rates`): "95%", "0.95" and a bare "95.0" are all 95%,
+and the bare numbers of one row are all fractions or all percentages.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from extractors.model import Document, Table
 from ..numbers import parse_chinese_int
 from .labels import label_book
 from .records import SatisfactionStat
-from .values import one_line, own_text, parse_rate, spaced_text
+from .values import one_line, own_text, parse_rates, spaced_text
 
 __all__ = ["read_counts", "read_satisfaction"]
 
@@ -70,7 +72,8 @@ def _rows(table: Table, header: int, columns: dict[str, int]) -> list[dict[str, 
     for r in range(header + 1, table.n_rows):
         written = one_line(own_text(table, r, columns["category"]))
         category = written or category
-        rates = {key: parse_rate(own_text(table, r, columns[key])) for key in _RATES}
+        row_rates = parse_rates([own_text(table, r, columns[key]) for key in _RATES])
+        rates = dict(zip(_RATES, row_rates, strict=True))
         if category is None or all(rate is None for rate in rates.values()):
             continue
         item = one_line(own_text(table, r, columns["item"])) if "item" in columns else None

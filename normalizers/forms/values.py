@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from extractors.model import Table
@@ -12,7 +13,7 @@ from ..numbers import parse_chinese_int, to_halfwidth_digits
 from ..text import join_wrapped
 from .keyvalues import is_blank
 
-__all__ = ["count", "one_line", "own_text", "parse_rate", "spaced_text"]
+__all__ = ["count", "one_line", "own_text", "parse_rate", "parse_rates", "spaced_text"]
 
 _COUNT = re.compile(r"[0-9]+|[一二三四五六七八九十百两〇零]+")
 _RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(%?)$")
@@ -47,8 +48,8 @@ def count(text: str | None) -> int | None:
     return parse_chinese_int(numbers[0])
 
 
-def parse_rate(text: str | None) -> float | None:
-    """A rate as a fraction: "95.3%" -> 0.953, "0%" -> 0.0; a bare 95.3 is read as percent."""
+def _written_rate(text: str | None) -> tuple[Decimal, bool] | None:
+    """(number, written with %) of a rate cell; None when it holds no rate."""
     if text is None or is_blank(text):
         return None
     squeezed = to_halfwidth_digits(unicodedata.normalize("NFKC", text)).replace(" ", "")
@@ -56,13 +57,40 @@ def parse_rate(text: str | None) -> float | None:
     if match is None:
         return None
     try:
-        number = Decimal(match.group(1))
+        return Decimal(match.group(1)), bool(match.group(2))
     except InvalidOperation:
         return None
+
+
+def parse_rate(text: str | None) -> float | None:
+    """A rate as a fraction: "95.3%" -> 0.953, "0%" -> 0.0; a bare 95.3 is read as percent."""
+    written = _written_rate(text)
+    if written is None:
+        return None
+    number, percent = written
     # A bare number above 1 can only be a percentage; 0.953 is already a fraction.
-    if match.group(2) or number > 1:
-        number /= 100
-    return float(number)
+    return float(number / 100 if percent or number > 1 else number)
+
+
+def parse_rates(texts: Sequence[str | None]) -> list[float | None]:
+    """The rates of one row (优秀率, 良好率, …) as fractions, read the same way.
+
+    A bare number is a percentage or a fraction for the whole row, not cell by cell:
+    in "96.5 | 3.0 | 0.5 | 0" the 0.5 is 0.5%, not 50%. A bare number above 1 makes
+    the row's bare numbers percentages; otherwise the reading whose rates add up
+    closer to 100% wins ("0.92 | 0.08 | 0% | 0%" stays fractions).
+    """
+    written = [_written_rate(text) for text in texts]
+    bare = [number for number, percent in filter(None, written) if not percent]
+    bare_percent = any(number > 1 for number in bare)
+    if bare and not bare_percent:
+        marked = sum((n / 100 for n, percent in filter(None, written) if percent), Decimal(0))
+        bare_sum = sum(bare, Decimal(0))
+        as_fractions, as_percents = marked + bare_sum, marked + bare_sum / 100
+        bare_percent = abs(as_percents - 1) < abs(as_fractions - 1)
+    return [
+        None if w is None else float(w[0] / 100 if w[1] or bare_percent else w[0]) for w in written
+    ]
 
 
 def own_text(table: Table, row: int, col: int) -> str | None:

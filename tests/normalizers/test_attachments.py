@@ -162,3 +162,19 @@ def test_parse_attachment_list_needs_the_attachment_word_first() -> None:
 )
 def test_kind_from_title(title: str, kind: str) -> None:
     assert attachment_kind(title) == kind
+
+
+def test_titles_opening_with_a_year_keep_their_numbers() -> None:
+    doc = _doc(
+        "附件：1.2025年度专业技术人才知识更新工程高级研修项目计划表",
+        "2.2025年度高级研修项目学员签到表",
+        *_SIGNATURE,
+    )
+    assert _pairs(doc) == [
+        (1, "2025年度专业技术人才知识更新工程高级研修项目计划表"),
+        (2, "2025年度高级研修项目学员签到表"),
+    ]
+    run_together = _doc("附件：1、2025年计划表 2、2025年测评表", *_SIGNATURE)
+    assert _pairs(run_together) == [(1, "2025年计划表"), (2, "2025年测评表")]
+    # A decimal or a sub-item number after "1." is still no marker.
+    assert parse_attachment_list(["附件：1.1 说明"]) == [(1, "1.1说明")]

@@ -69,6 +69,9 @@ def test_parse_date_gives_none_for_impossible_or_empty_dates(text: str) -> None:
         ("2026年9月15日～2026年9月18日", date(2026, 9, 15), date(2026, 9, 18)),
         ("2025年12月28日至1月3日", date(2025, 12, 28), date(2026, 1, 3)),
         ("办班时间：2026年9月15日", date(2026, 9, 15), date(2026, 9, 15)),
+        ("2026-08-10至2026-08-13", date(2026, 8, 10), date(2026, 8, 13)),
+        ("2026/8/10 - 2026/8/13", date(2026, 8, 10), date(2026, 8, 13)),
+        ("2026.09.15—2026.09.18", date(2026, 9, 15), date(2026, 9, 18)),
     ],
 )
 def test_parse_date_range_reads_ranges(text: str, start: date, end: date) -> None:
@@ -77,6 +80,7 @@ def test_parse_date_range_reads_ranges(text: str, start: date, end: date) -> Non
 
 def test_parse_date_range_does_not_guess_an_end_before_the_start() -> None:
     assert parse_date_range("2026年9月15日—9月1日") == (date(2026, 9, 15), None)
+    assert parse_date_range("2026-09-15至2026-09-01") == (date(2026, 9, 15), None)
 
 
 def test_parse_date_range_without_a_date_is_empty() -> None:

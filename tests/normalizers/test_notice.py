@@ -364,3 +364,9 @@ def test_offices_side_by_side_on_the_signature_line_are_both_kept() -> None:
     )
     notice = normalize_notice(doc).notice
     assert (notice.issuer, notice.region) == ("人力资源社会保障部、财政部", "全国")
+
+
+def test_plan_year_from_the_body_names_any_programme_level() -> None:
+    assert plan_year_of("关于印发高级研修项目计划的通知", "确定2023年市级高级研修项目10个") == 2023
+    assert plan_year_of(None, "确定2022年自治区级高级研修项目26期") == 2022
+    assert plan_year_of(None, "2024年度全市高级研修项目") == 2024

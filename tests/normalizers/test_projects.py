@@ -272,3 +272,46 @@ def test_heading_is_read_after_a_form_table_that_precedes_the_list() -> None:
         _table(3, [["项目名称", "承办单位"], ["甲班", "甲大学"]]),
     )
     assert _rows(doc) == [("自筹经费", 1, "甲班", "甲大学", None)]
+
+
+def test_total_row_is_no_project_whichever_column_says_so() -> None:
+    rows = [
+        ["序号", "项目名称", "承办单位"],
+        ["1", "甲班", "甲大学"],
+        ["合计", "1期", ""],
+        ["合\u3000计", "", "1个"],
+    ]
+    assert _rows(_doc(_table(0, rows))) == [(None, 1, "甲班", "甲大学", None)]
+
+
+def test_two_row_header_is_skipped_whole() -> None:
+    rows = [
+        ["序号", "项目名称", "承办单位", ""],
+        ["", "", "名称", "联系人"],
+        ["1", "甲班", "甲大学", "张老师"],
+    ]
+    merged = (
+        Cell(0, 0, "序号", rowspan=2),
+        Cell(0, 1, "项目名称", rowspan=2),
+        Cell(0, 2, "承办单位", colspan=2),
+        Cell(1, 2, "名称"),
+        Cell(1, 3, "联系人"),
+    )
+    assert _rows(_doc(_table(0, rows, merged=merged))) == [(None, 1, "甲班", "甲大学", None)]
+
+
+def test_empty_category_cell_continues_the_group_above() -> None:
+    # A merged 类别 cell cut by a page break: its part on the new page is empty.
+    rows = [
+        ["序号", "类别", "项目名称", "承办单位"],
+        ["1", "财政资助", "甲班", "甲大学"],
+        ["2", "", "乙班", "乙大学"],
+        ["1", "自筹经费", "丙班", "丙大学"],
+        ["2", "", "丁班", "丁大学"],
+    ]
+    assert _rows(_doc(_table(0, rows))) == [
+        ("财政资助", 1, "甲班", "甲大学", None),
+        ("财政资助", 2, "乙班", "乙大学", None),
+        ("自筹经费", 1, "丙班", "丙大学", None),
+        ("自筹经费", 2, "丁班", "丁大学", None),
+    ]

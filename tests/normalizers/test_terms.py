@@ -230,6 +230,8 @@ def test_one_rule_sentence_gives_one_row(sentence: str, row: Row) -> None:
         "财政资助项目每期给予一定资助。",
         "在一定限额内实报实销。",
         "项目总经费200万元。",
+        "今年高级研修项目总经费不超过300万元，由省财政安排。",
+        "全年财政资助经费共计不超过500万元。",
         "对10月10日之后办班的不再予以资助。",
         "2026年4月21日",
         "请假和缺勤时间超过总学时1/7的按退学处理。",
@@ -371,3 +373,55 @@ def test_tokens_stay_whole_for_numbers_and_domain_words() -> None:
 
 def test_pipeline_is_built_once() -> None:
     assert get_nlp() is get_nlp()
+
+
+def _terms_with(*paragraphs: str, **context: Any) -> set[Row]:
+    blocks = tuple(Block(order=i, page=1, text=text) for i, text in enumerate(paragraphs))
+    doc = Document(doc_id="d", source_uri="d.txt", media_type="txt", blocks=blocks)
+    return _rows(extract_terms(doc, notice_id="n", **context))
+
+
+def test_shi_ji_programmes_of_a_municipality_are_provincial() -> None:
+    text = "市级高级研修项目每期研修时间3至5天，每期资助不超过10万元。"
+    beijing = _terms_with(text, plan_year=2023, issuer_level="provincial", region="北京市")
+    assert beijing == {
+        (P, "duration_days", 3.0, 5.0, False, "day", None),
+        (P, "funding_cap", None, 100000.0, False, "yuan", None),
+    }
+    chengdu = _terms_with(text, plan_year=2023, issuer_level="municipal", region="四川省")
+    assert {row[0] for row in chengdu} == {"municipal"}
+
+
+def test_year_less_deadline_is_the_next_such_day_after_the_issue_date() -> None:
+    rows = _terms_with(
+        "请于12月15日前报送申报材料。",
+        "入选项目应于10月底前完成办班。",
+        plan_year=2026,
+        issuer_level="provincial",
+        issued=date(2025, 11, 20),
+    )
+    assert rows == {
+        (P, "application_deadline", None, None, False, "date", date(2025, 12, 15)),
+        (P, "completion_deadline", None, None, False, "date", date(2026, 10, 31)),
+    }
+    # Without an issue date the plan year stands in.
+    (row,) = _terms_with("请于12月15日前报送申报材料。", plan_year=2026, issuer_level=P)
+    assert row[-1] == date(2026, 12, 15)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "row"),
+    [
+        (
+            "省财政对每个项目给予不超过12万元的经费补助。",
+            (P, "funding_cap", None, 120000.0, False, "yuan", None),
+        ),
+        (
+            "中央财政对每期高级研修项目给予不超过16万元的经费资助。",
+            (P, "funding_cap", None, 160000.0, False, "yuan", None),
+        ),
+        ("高级研修项目每期5天左右。", (P, "duration_days", 5.0, 5.0, True, "day", None)),
+    ],
+)
+def test_wordings_of_unseen_notices(sentence: str, row: Row) -> None:
+    assert _terms(sentence) == {row}

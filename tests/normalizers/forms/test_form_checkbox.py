@@ -51,7 +51,27 @@ def test_text_before_the_first_box_is_no_option() -> None:
 @given(st.lists(st.tuples(st.sampled_from("☑■√□☐"), st.text("财政资助项目自筹经费：", max_size=8))))
 def test_one_option_per_box_and_ticks_kept(boxes: list[tuple[str, str]]) -> None:
     options = parse_options("".join(mark + text for mark, text in boxes))
-    assert [o.checked for o in options] == [mark in "☑■√" for mark, _ in boxes]
+    # Marks with nothing between them are one box ("√□" is a tick typed beside □).
+    expected: list[bool] = []
+    follows_mark = False
+    for mark, text in boxes:
+        if follows_mark:
+            expected[-1] = expected[-1] or mark in "☑■√"
+        else:
+            expected.append(mark in "☑■√")
+        follows_mark = not text
+    assert [o.checked for o in options] == expected
+
+
+@pytest.mark.parametrize(
+    "written", ["√□财政资助项目", "□√财政资助项目", "□ √ 财政资助项目", "☐✓财政资助项目"]
+)
+def test_a_tick_typed_beside_the_printed_box_ticks_it(written: str) -> None:
+    options = parse_options(f"{written}    □自筹经费项目（自筹经费来源：____）")
+    assert [(o.label, o.checked) for o in options] == [
+        ("财政资助项目", True),
+        ("自筹经费项目", False),
+    ]
 
 
 @pytest.mark.parametrize(

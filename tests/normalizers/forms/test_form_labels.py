@@ -85,6 +85,26 @@ def test_value_is_next_non_label_cell_to_the_right() -> None:
     assert (found.values["staff"], found.values["total_people"]) == ("5人", "50人")
 
 
+def test_a_value_split_over_cells_is_carried_on_by_digits_ranges_and_units() -> None:
+    doc = document(
+        tables=[
+            [
+                ["办班时间", "2026-08-10", "至", "2026-08-13", ""],
+                ["研修人数", "40", "人", "工作人员", "5"],
+                ["申报单位信息", "地址", "武汉市洪山区", "邮编", "430070"],
+                ["经办人", "吴敏", "承办单位财务部门签章", "申报单位签章", ""],
+            ]
+        ]
+    )
+    found = read_key_values(doc)
+    assert found.values["schedule_text"] == "2026-08-10 至 2026-08-13"
+    # "人" alone is the template's unit placeholder, no part of the value.
+    assert (found.values["participants"], found.values["staff"]) == ("40", "5")
+    # A cell of words may be a label the dictionary does not know: the value stops.
+    assert found.values["applicant_info.address"] == "武汉市洪山区"
+    assert found.values["handler"] == "吴敏"
+
+
 def test_group_label_over_several_rows_prefixes_its_sub_labels() -> None:
     doc = document(
         tables=[

@@ -7,7 +7,7 @@ import pytest
 from extractors.model import Document
 from normalizers.forms import normalize_form
 from normalizers.forms.satisfaction import read_counts
-from normalizers.forms.values import parse_rate, spaced_text
+from normalizers.forms.values import parse_rate, parse_rates, spaced_text
 from tests.normalizers.forms.form_docs import LEFT, UP, document
 
 KEY = b"test-key"
@@ -36,6 +36,24 @@ def _stats(rows: list[list[str]], title: str = "学员满意度测评统计表")
 )  # fmt: skip
 def test_rates_become_fractions(text: str, rate: float | None) -> None:
     assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize(
+    ("texts", "rates"),
+    [
+        (["96.5", "3.0", "0.5", "0"], [0.965, 0.03, 0.005, 0.0]),
+        (["0.92", "0.08", "0", "0"], [0.92, 0.08, 0.0, 0.0]),
+        (["0.92", "0.08", "0%", "0%"], [0.92, 0.08, 0.0, 0.0]),
+        (["95%", "4.5", "0.5", "0"], [0.95, 0.045, 0.005, 0.0]),
+        (["95.0%", "2.5%", "2.5%", "0.0%"], [0.95, 0.025, 0.025, 0.0]),
+        (["1", "0", "0", ""], [1.0, 0.0, 0.0, None]),
+        (["0.5", None, "—", "优"], [0.5, None, None, None]),
+    ],
+)
+def test_bare_numbers_of_a_row_are_read_one_way(
+    texts: list[str | None], rates: list[float | None]
+) -> None:
+    assert parse_rates(texts) == rates
 
 
 def test_lecturer_keeps_typed_spaces_but_not_wraps() -> None:
