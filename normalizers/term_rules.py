@@ -46,7 +46,10 @@ _CONTINUATION = re.compile(r"(?:但|且|并|也|一般|原则上|最长|最短|�
 # Per-class wording that makes an amount a per-class subsidy rather than a total.
 _PER_CLASS = ("每期", "每班", "每个班", "每个项目", "每项", "每个高研班", "单个项目")
 # A total for the whole programme or year is a budget, never a cap per class.
-_TOTAL = ("总经费", "总预算", "经费总额", "资金总额", "总额", "总计", "合计", "共计", "全年", "年度经费")
+_TOTAL = (
+    *("总经费", "总预算", "经费总额", "资金总额", "总额"),
+    *("总计", "合计", "共计", "全年", "年度经费"),
+)
 
 
 @dataclass(frozen=True, slots=True)
