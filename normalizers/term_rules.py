@@ -45,6 +45,10 @@ _NEAR_GAP = 2
 _CONTINUATION = re.compile(r"(?:但|且|并|也|一般|原则上|最长|最短|最多|最少)*")
 # Per-class wording that makes an amount a per-class subsidy rather than a total.
 _PER_CLASS = ("每期", "每班", "每个班", "每个项目", "每项", "每个高研班", "单个项目")
+# "每期50人左右": a head count right after "per class" is the class size.
+_PER_CLASS_COUNT = re.compile(
+    r"(?:每期|每班|每个班|每个高研班)(?:一般|原则上|约|大约|不少于|不超过)?$"
+)
 # A total for the whole programme or year is a budget, never a cap per class.
 _TOTAL = (
     *("总经费", "总预算", "经费总额", "资金总额", "总额"),
@@ -153,7 +157,9 @@ def _term_of(cues: list[_Cue], text: str, q: Quantity, bounded_below: bool) -> s
         or _has(cues, "CUE_DURATION_NEAR", max(start, q.start - _NEAR_GAP), q.start)
     ):
         return "duration_days"
-    if q.kind == "person" and _has(cues, "CUE_PARTICIPANTS", start, end):
+    if q.kind == "person" and (
+        _has(cues, "CUE_PARTICIPANTS", start, end) or _PER_CLASS_COUNT.search(text[start : q.start])
+    ):
         return "participants"
     if q.kind == "yuan" and not bounded_below and _is_funding_cap(cues, text, q):
         return "funding_cap"

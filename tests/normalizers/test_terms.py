@@ -425,3 +425,13 @@ def test_year_less_deadline_is_the_next_such_day_after_the_issue_date() -> None:
 )
 def test_wordings_of_unseen_notices(sentence: str, row: Row) -> None:
     assert _terms(sentence) == {row}
+
+
+def test_head_count_right_after_per_class_is_the_class_size() -> None:
+    rows = _terms("每期50人左右，研修时间4天。")
+    assert ("provincial", "participants", 50.0, 50.0, True, "person", None) in rows
+    assert _terms("每期不少于60人。") == {
+        ("provincial", "participants", 60.0, None, False, "person", None)
+    }
+    # A count of something else keeps no row.
+    assert _terms("每期邀请专家5人授课。") == set()
