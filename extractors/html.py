@@ -108,7 +108,8 @@ def _in_attachment_box(a: html.HtmlElement) -> bool:
     return False
 
 
-def _attachment_links(body: html.HtmlElement) -> tuple[Link, ...]:
+def _links(body: html.HtmlElement) -> tuple[Link, ...]:
+    """The page's links in page order, each once: attachments (附件) and other pages."""
     links: list[Link] = []
     for a in body.iter("a"):
         href = (a.get("href") or "").strip()
@@ -117,8 +118,12 @@ def _attachment_links(body: html.HtmlElement) -> tuple[Link, ...]:
         text = element_text(a).lstrip(_LINK_BULLETS) or clean_text(a.get("title") or "")
         if _DOC_EXTENSION.search(href) or text.startswith("附件") or _in_attachment_box(a):
             link = Link(text=text, href=href)
-            if link not in links:
-                links.append(link)
+        else:
+            # Lists cut long titles ("关于印发…知识更新工程2021年…"); the title attribute is whole.
+            title = clean_text(a.get("title") or "")
+            link = Link(text=title if len(title) > len(text) else text, href=href, role="page")
+        if all((k.href, k.text, k.role) != (link.href, link.text, link.role) for k in links):
+            links.append(link)
     return tuple(links)
 
 
@@ -159,7 +164,7 @@ def extract(
     title_el, title = find_title(root, reference)
     # Date and attachments first: sites also put them in boxes classed like chrome.
     published = _published_date(title_el, body)
-    links = _attachment_links(body)
+    links = _links(body)
     remove_chrome(body, title_el)
     content = find_content(body)
 
@@ -170,7 +175,7 @@ def extract(
     if title_el is not None and not inside:
         writer.write(title_el, heading=True)  # the title stands above the content element
     writer.write(content)
-    if not writer.blocks and not writer.tables:
+    if not writer.blocks and not writer.tables and not links:
         raise EmptyDocument("empty HTML page: no article text found")
     log.debug("HTML %s: article in <%s>, %d blocks", source_uri, content.tag, len(writer.blocks))
     return Document(

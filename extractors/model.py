@@ -85,10 +85,15 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A hyperlink of a web page: its visible text and its href as written."""
+    """A hyperlink of a web page: its visible text and its href as written.
+
+    `role` is "attachment" for links to files the page attaches (附件), "page" for
+    every other link of the page (a list page's links to notices, say).
+    """
 
     text: str
     href: str
+    role: str = "attachment"
 
 
 @dataclass(frozen=True, slots=True)

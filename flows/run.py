@@ -242,8 +242,9 @@ class IngestRun:
             self.summary.missing.append(f"{url}: not fetched: {error}")
             return
         result = process_fetched_task.submit(fetched, self.settings, self.pii_key).result()
-        if follow_lists and result.unit.role != "notice" and result.unit.media_type == "html":
-            links = family_links(fetched.content)
+        document = result.unit.document
+        if follow_lists and result.unit.role != "notice" and document is not None:
+            links = family_links(document)
             if links:
                 self._listing(fetched, links)
                 return

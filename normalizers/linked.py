@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree, html
-
-from extractors.html_decode import decode_html
 from extractors.model import Document, Link
 
 from .numbers import parse_chinese_int
@@ -58,7 +55,6 @@ _MAX_RANGE = 20
 # "20210416-" and similar date prefixes that sites put before a file name.
 _DATE_PREFIX = re.compile(r"^\d{6,8}[-_－\s]*")
 _MIN_TITLE_MATCH = 4
-_NOT_A_PAGE = ("javascript:", "mailto:", "tel:", "#")
 
 
 def looks_like_family_title(text: str) -> bool:
@@ -76,7 +72,9 @@ def is_attachment_file(link: Link) -> bool:
 
 def attachment_links(doc: Document) -> tuple[Link, ...]:
     """The links of a page that point to attachment files, in page order."""
-    return tuple(link for link in doc.links if is_attachment_file(link))
+    return tuple(
+        link for link in doc.links if link.role == "attachment" and is_attachment_file(link)
+    )
 
 
 def _to_int(text: str) -> int | None:
@@ -171,27 +169,10 @@ def normalize_attachment(doc: Document, *, parent: Notice) -> tuple[PlanProject,
     )
 
 
-def _anchors(data: bytes) -> Iterable[Link]:
-    text, _, _ = decode_html(data)
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-    try:
-        root = html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError, etree.LxmlError):
-        return
-    for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.lower().startswith(_NOT_A_PAGE):
-            continue
-        label = clean_text(a.text_content())
-        title = clean_text(a.get("title") or "")
-        # Lists cut long titles ("关于印发…知识更新工程2021年…"); the title attribute is whole.
-        yield Link(text=title if len(title) > len(label) else label, href=href)
-
-
-def family_links(page: bytes) -> tuple[Link, ...]:
-    """The links of a list page (HTML bytes) whose text names a notice of this family."""
+def family_links(doc: Document) -> tuple[Link, ...]:
+    """The links of a list page whose text names a notice of this family (pages and files)."""
     found: dict[str, Link] = {}
-    for link in _anchors(page):
+    for link in doc.links:
         if looks_like_family_title(link.text) and link.href not in found:
             found[link.href] = link
     return tuple(found.values())

@@ -142,7 +142,7 @@ def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
     ]
     rows["raw.links"] = [
         {"doc_id": unit.doc_id, "link_no": i, "text": link.text, "href": link.href}
-        for i, link in enumerate(doc.links, start=1)
+        for i, link in enumerate((k for k in doc.links if k.role == "attachment"), start=1)
     ]
     return rows
 

@@ -96,7 +96,7 @@ def test_site_chrome_is_not_in_the_blocks() -> None:
 
 
 def test_attachment_links_keep_href_as_written_and_drop_the_bullet() -> None:
-    assert _extract(PAGE.read_bytes()).links == LINKS
+    assert _attachments(_extract(PAGE.read_bytes())) == LINKS
 
 
 # --- encodings ------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_gbk_encoded_page_reads_like_the_utf8_original(meta: str) -> None:
     assert doc.title == TITLE
     assert doc.published_date == "2021-04-20"
     assert _texts(doc) == _texts(original)
-    assert doc.links == LINKS
+    assert _attachments(doc) == LINKS
 
 
 def test_byte_order_mark_wins_over_a_wrong_declaration() -> None:
@@ -184,7 +184,7 @@ def test_table_layout_page_title_date_body_and_attachments() -> None:
         "2.汇总表",
     ]
     assert doc.blocks[0].kind == "heading"
-    assert doc.links == (
+    assert _attachments(doc) == (
         Link("1.申报表", "/attach/2023/sbb.doc"),
         Link("2.汇总表", "/download.jsp?id=88"),
     )
@@ -225,3 +225,14 @@ def test_checkbox_inputs_in_a_web_form_become_box_characters() -> None:
         "<input type='checkbox'>自筹经费</p></div></body></html>"
     )
     assert _texts(_extract(page.encode())) == ["申报类别：☑财政资助□自筹经费"]
+
+
+def _attachments(doc: Document) -> tuple[Link, ...]:
+    return tuple(link for link in doc.links if link.role == "attachment")
+
+
+def test_other_links_of_the_page_are_kept_as_page_links() -> None:
+    doc = _extract(PAGE.read_bytes())
+    pages = [link for link in doc.links if link.role == "page"]
+    assert Link("zsgx.mohrss.gov.cn", "http://zsgx.mohrss.gov.cn", role="page") in pages
+    assert all(link.role in ("attachment", "page") for link in doc.links)

@@ -131,7 +131,7 @@ def test_an_attachment_spreadsheet_gives_the_page_notice_its_programmes() -> Non
 
 
 def test_a_list_page_yields_only_its_family_notice_links_with_whole_titles() -> None:
-    links = family_links((WEB / "mohrss_notice_list.html").read_bytes())
+    links = family_links(_page((WEB / "mohrss_notice_list.html").read_bytes()))
     assert [link.href for link in links] == [
         "./202104/t20210420_412001.html",
         "./202303/P020230315_hubei_2023_plan.pdf",
@@ -142,4 +142,8 @@ def test_a_list_page_yields_only_its_family_notice_links_with_whole_titles() -> 
 def test_a_gbk_list_page_is_decoded() -> None:
     text = (WEB / "mohrss_notice_list.html").read_text(encoding="utf-8")
     gbk = text.replace('charset="utf-8"', 'charset="gbk"').encode("gb18030")
-    assert len(family_links(gbk)) == 2
+    assert len(family_links(_page(gbk))) == 2
+
+
+def _page(data: bytes) -> Document:
+    return extract(data, source_uri="list.html")
