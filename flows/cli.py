@@ -84,6 +84,9 @@ def ingest(
         TimeElapsedColumn(),
         console=err,
         disable=not show_bar,
+        # No stdout/stderr proxies: Prefect hands the run's context to worker processes.
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
     with progress:
         bar = progress.add_task("extracting", total=None)

@@ -18,7 +18,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from warehouse import Warehouse, connect, run_checks
 
-from .run import IngestRun, ProgressHook
+from . import progress as run_progress
+from .progress import ProgressHook
+from .run import IngestRun
 from .settings import Settings, load_settings
 from .sources import HostPolicy, plan_sources
 from .summary import RunSummary
@@ -32,9 +34,9 @@ def ingest_flow(
     sources: list[str],
     settings: Settings | None = None,
     force: bool = False,
-    progress: ProgressHook | None = None,
 ) -> RunSummary:
     """Ingest files, folders and URLs into the warehouse and publish the curated tables."""
+    progress = run_progress.current()
     settings = settings or load_settings()
     started = time.perf_counter()
     plan = plan_sources(sources)
@@ -76,4 +78,8 @@ def run_ingest(
     else:
         runner = ThreadPoolTaskRunner(max_workers=settings.workers)
     configured = ingest_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
-    return configured(sources, settings=settings, force=force, progress=progress)
+    run_progress.set_current(progress)
+    try:
+        return configured(sources, settings=settings, force=force)
+    finally:
+        run_progress.set_current(None)

@@ -7,7 +7,7 @@ notices of this family is a list page whose links are followed (one level).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from prefect import get_run_logger
@@ -27,15 +27,14 @@ from warehouse.http_cache import (
 
 from .discover import InputFile, fingerprint
 from .fetch import Fetched, HttpFetcher, fetch_with_retries
+from .progress import ProgressHook
 from .settings import Settings
 from .sources import HostPolicy, Refused, is_url, resolve_link, resolve_links
 from .steps import FileResult, is_notice_page, looks_like_web_page, notice_of, with_linked_files
 from .summary import RunSummary
 from .tasks import load_result, process_fetched_task, process_task
 
-__all__ = ["IngestRun", "ProgressHook"]
-
-ProgressHook = Callable[[str, int, int], None]  # (source_uri, done, total)
+__all__ = ["IngestRun"]
 
 
 class IngestRun:

@@ -115,3 +115,27 @@ def test_a_missing_source_is_reported_not_fatal(tmp_path: Path) -> None:
     )
     assert summary.missing == [f"{tmp_path / 'nowhere'}: no such file or folder"]
     assert [o.status for o in summary.outcomes] == ["ok"]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_worker_processes_give_the_same_rows_as_threads(tmp_path: Path) -> None:
+    import threading
+    from dataclasses import replace
+
+    lock = threading.RLock()  # like a terminal progress bar: cannot be pickled
+    seen: list[str] = []
+
+    def progress(source_uri: str, done: int, total: int) -> None:
+        with lock:
+            seen.append(source_uri)
+
+    files = [str(RAW / "hubei_2023_plan.pdf"), str(RAW / "mohrss_2021_plan.html")]
+    threads = _settings(tmp_path / "t")
+    processes = replace(_settings(tmp_path / "p"), task_runner="processes")
+    for settings in (threads, processes):
+        settings.db.parent.mkdir(parents=True, exist_ok=True)
+        summary = run_ingest(files, settings, progress=progress)
+        assert summary.status_counts["ok"] == 2
+    assert sorted(seen) == sorted(files * 2)
+    assert _counts(threads.db) == _counts(processes.db)
