@@ -4,7 +4,8 @@ Only the article region is laid out (see `html_article`): site menus, breadcrumb
 footers are left out. `published_date` is a "发布日期：2021-04-20" (发布时间, 日期, ...)
 line near the title, as written. `links` are the attachment links of the whole page
 (an href to a document file, a link inside an "附件" block or after an "附件：" label),
-href as written, text without its leading "·".
+href as written, text without its leading "·". `meta["doc_number"]` is the 文号 an
+information-disclosure box (索引号 / 发布机构 / 文号 …) gives, as written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .html_article import (
     reference_title,
     remove_chrome,
     remove_invisible,
+    title_above,
 )
 from .html_blocks import BlockWriter, clean_text, element_text
 from .html_decode import decode_html
@@ -46,6 +48,9 @@ _LABEL_REACH = 200  # characters (other links' text, numbers) between "附件：
 _NOT_A_FILE = ("javascript:", "mailto:", "tel:", "#")
 _LINK_BULLETS = "·•●▪◆◇■□ \t\xa0\u3000"
 _META_NAMES = 50
+_LABEL_TAGS = ("td", "th", "dt", "dd", "li", "span", "label", "b", "strong", "em", "p", "div")
+_NUMBER_LABEL = re.compile(r"^(?:文号|发文字号|发文文号|发文编号)[：:]?")
+_MAX_LABELLED = 40
 
 
 def find_published_date(text: str) -> str | None:
@@ -127,6 +132,29 @@ def _links(body: html.HtmlElement) -> tuple[Link, ...]:
     return tuple(links)
 
 
+def _disclosure_number(body: html.HtmlElement) -> str | None:
+    """The 文号 of an information-disclosure (信息公开) box: a "文号" label cell and the
+    value cell after it, or "文号：…" in one element (索引号, 发布机构 and 文号 above the
+    article, often the only place the page shows the number)."""
+    for el in body.iter(*_LABEL_TAGS):
+        text = clean_text(el.text_content())
+        if len(text) > _MAX_LABELLED:
+            continue
+        compact = re.sub(r"\s+", "", text)
+        match = _NUMBER_LABEL.match(compact)
+        if match is None:
+            continue
+        value = compact[match.end() :]
+        if not value:
+            following = el.getnext()
+            if following is None or following.tag not in _LABEL_TAGS:
+                continue
+            value = re.sub(r"\s+", "", clean_text(following.text_content()))
+        if value and len(value) <= _MAX_LABELLED:
+            return value
+    return None
+
+
 def _meta(root: html.HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -165,8 +193,16 @@ def extract(
     # Date and attachments first: sites also put them in boxes classed like chrome.
     published = _published_date(title_el, body)
     links = _links(body)
+    number = _disclosure_number(body)
+    if number is not None:
+        meta["doc_number"] = number
     remove_chrome(body, title_el)
     content = find_content(body)
+    if title_el is None:
+        # A <title> naming only the site ("通知公告_某某厅"): the title cell above the article.
+        above = title_above(body, content)
+        if above is not None and len(element_text(above)) > len(title or ""):
+            title_el, title = above, element_text(above)
 
     writer = BlockWriter()
     inside = title_el is not None and (

@@ -23,10 +23,12 @@ __all__ = [
     "reference_title",
     "remove_chrome",
     "remove_invisible",
+    "title_above",
 ]
 
 DOMINANT_SHARE = 0.6
 _TITLE_MATCH = 0.6  # similarity a heading needs to the <title> to be taken as the title
+_SHORTENED_MIN = 8  # characters of a heading that shortens the <title>
 _INVISIBLE = {
     "script",
     "style",
@@ -140,12 +142,50 @@ def find_title(
         if score > best[0]:
             best = (score, el)
     if best[1] is not None and best[0] >= _TITLE_MATCH:
-        return best[1], element_text(best[1])
+        return best[1], _whole_title(element_text(best[1]), reference)
     # A <title> that is only the site name or "通知": the first heading outside the chrome.
     for el in root.iter("h1", "h2"):
-        if len(element_text(el)) >= 4 and not any(_is_chrome(a) for a in (el, *el.iterancestors())):
-            return el, element_text(el)
+        text = element_text(el)
+        if len(text) >= 4 and not any(_is_chrome(a) for a in (el, *el.iterancestors())):
+            return el, _whole_title(text, reference)
     return None, reference or None
+
+
+def _whole_title(shown: str, reference: str) -> str:
+    """The title a heading shows, or the <title>'s wording when the heading shortens it
+    ("关于做好…申报工作的通知" under "某某厅关于做好…工程…申报工作的通知_某某厅")."""
+    return reference if _shortens(shown, reference) else shown
+
+
+def _shortens(text: str, reference: str) -> bool:
+    """True when `text` is `reference` with words left out: all its characters, in order."""
+    if len(text) < _SHORTENED_MIN or len(text) >= len(reference):
+        return False
+    blocks = SequenceMatcher(None, text, reference, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) == len(text)
+
+
+def title_above(body: html.HtmlElement, content: html.HtmlElement) -> html.HtmlElement | None:
+    """The heading or "title"-classed element nearest above the article `content` (the
+    title cell of a layout table), else the first one at the top of `content`, for pages
+    whose <title> names only the site."""
+    found: html.HtmlElement | None = None
+    for el in body.iter():
+        if el is content:
+            break
+        if isinstance(el.tag, str) and _is_title_like(el) and 4 <= len(element_text(el)) <= 300:
+            found = el
+    if found is not None:
+        return found
+    for el in content.iterdescendants():
+        if isinstance(el.tag, str) and _is_title_like(el) and 4 <= len(element_text(el)) <= 300:
+            return el
+    return None
+
+
+def _is_title_like(el: html.HtmlElement) -> bool:
+    words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return _tag(el) in ("h1", "h2", "h3") or (_tag(el) != "title" and "title" in words)
 
 
 def _weights(root: html.HtmlElement) -> dict[html.HtmlElement, int]:

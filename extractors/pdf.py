@@ -39,6 +39,7 @@ from .pdf_blocks import (
     can_join_pages,
     is_page_furniture,
     measure_layout,
+    plain_sans_body,
 )
 from .pdf_lines import group_lines, make_line
 from .pdf_tables import (
@@ -217,6 +218,7 @@ def assemble_pages(
 
 def _assemble(pages: list[_Page]) -> tuple[list[Block], list[Table]]:
     """Blocks and tables of all pages in reading order, stitched across page breaks."""
+    plain_sans_body([page.lines for page in pages])
     layout = measure_layout([page.lines for page in pages])
     items: list[BlockDraft | RawTable] = []
     last_page = 0

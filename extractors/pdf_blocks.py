@@ -26,6 +26,7 @@ __all__ = [
     "can_join_pages",
     "is_page_furniture",
     "measure_layout",
+    "plain_sans_body",
 ]
 
 # Page numbers: "— 3 —", "- 3 -", "3", "第3页", "第 3 页 共 10 页", "3/10".
@@ -114,6 +115,19 @@ class BlockDraft:
         if len(self.lines) == 1 and (self.align == "right" or (self.ends_short() and not indented)):
             return "line"
         return "paragraph"
+
+
+def plain_sans_body(pages: Sequence[PageLines]) -> None:
+    """When most of the text is set in a sans face, sans is the body face, not emphasis.
+
+    A sans (黑体) line counts as bold in an official document set in 宋体/仿宋; a page
+    printed by a browser is set in a sans face throughout. Then only a bold weight
+    stays bold."""
+    lines = [line for page in pages for line in page.lines]
+    sans = sum(line.n_chars for line in lines if line.bold and not line.heavy)
+    if sans * 2 > sum(line.n_chars for line in lines):
+        for line in lines:
+            line.bold = line.heavy
 
 
 def is_page_furniture(line: TextLine, page_height: float) -> bool:

@@ -23,6 +23,16 @@ Char = dict[str, Any]
 # Font names that say bold; 黑体 (Hei) and sans-serif CJK faces are the "bold" of a
 # Chinese official document, whose body is set in a serif (宋体/仿宋).
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|sans|hei|黑", re.IGNORECASE)
+# Font names that say a heavy weight whatever the face.
+_HEAVY_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+# CJK Radicals Supplement forms that are also whole (simplified) characters, as Unicode's
+# EquivalentUnifiedIdeograph.txt pairs them. A font draws both with one glyph, and a
+# writer whose ToUnicode picks the lowest code point (Chromium/Skia with Noto CJK) turns
+# "西" into "⻄". Kangxi radicals (U+2F00–U+2FD5) decompose by NFKC ("⼈" -> "人").
+_RADICAL_FORMS = str.maketrans(
+    "⺟⺠⺩⺬⺭⺾⻄⻅⻆⻈⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "母民王示礻艹西见角讠贝车长门青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+)
 # A gap this many font sizes wide between two glyphs stands for a blank, whatever the script.
 _BLANK_GAP = 1.5
 # Between two Latin/digit glyphs a much smaller gap is a word space the writer did not
@@ -43,6 +53,7 @@ class TextLine:
     bold: bool  # at least 80% of the glyphs are set in a bold or sans face
     red: bool  # most glyphs are red (the 发文机关标志 of a red-head document)
     n_chars: int
+    heavy: bool = False  # at least 80% of the glyphs are set in a bold weight (not just sans)
 
     @property
     def center(self) -> float:
@@ -92,12 +103,21 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     return lines
 
 
+def _unicode_text(text: str) -> str:
+    """A glyph's text in NFC, a CJK radical code point read as the character it draws."""
+    if any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+        text = "".join(
+            unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch for ch in text
+        ).translate(_RADICAL_FORMS)
+    return unicodedata.normalize("NFC", text)
+
+
 def line_text(chars: Sequence[Char]) -> str:
     """The text of one line's glyphs (sorted left to right), spaced as the file holds it."""
     parts: list[str] = []
     prev: Char | None = None
     for char in chars:
-        text = unicodedata.normalize("NFC", char["text"])
+        text = _unicode_text(char["text"])
         if prev is not None:
             # Writers that fake bold draw each glyph twice at almost the same place.
             if text == prev["text"] and abs(char["x0"] - prev["x0"]) < 0.5:
@@ -122,6 +142,7 @@ def make_line(chars: Sequence[Char]) -> TextLine:
     sizes = Counter(round(float(c["size"]), 1) for c in chars if not c["text"].isspace())
     visible = [c for c in chars if not c["text"].isspace()] or list(chars)
     bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname") or ""))
+    heavy = sum(1 for c in visible if _HEAVY_FONT.search(c.get("fontname") or ""))
     red = sum(1 for c in visible if _is_red(c.get("non_stroking_color")))
     return TextLine(
         top=min(c["top"] for c in chars),
@@ -133,6 +154,7 @@ def make_line(chars: Sequence[Char]) -> TextLine:
         bold=bold >= 0.8 * len(visible),
         red=red > 0.5 * len(visible),
         n_chars=len(visible),
+        heavy=heavy >= 0.8 * len(visible),
     )
 
 

@@ -31,6 +31,7 @@ __all__ = [
 
 _EDGE_TOLERANCE = 2.0  # points: cell edges closer than this are one grid line
 _STITCH_TOLERANCE = 3.0  # points: outer edges of two parts of one table
+_MIN_CUT_RULE = 5.0  # points: vertical rules shorter than this close no cut cell
 
 
 @dataclass(slots=True)
@@ -108,12 +109,19 @@ def find_raw_tables(page: Any) -> list[RawTable]:
     """The ruled tables of one page with their cell boxes (text comes later)."""
     offset = float(page.initial_doctop)
     tables: list[RawTable] = []
-    for found in page.find_tables():
+    cuts = _page_break_cuts(page.edges)
+    settings = {"explicit_horizontal_lines": cuts} if cuts else None
+    for found in page.find_tables(table_settings=settings):
         boxes = [box for box in found.cells if box is not None]
         if len(boxes) < 2:
             # A single framed box is a text frame, not a table: its text stays a block.
             continue
         cells = [RawCell(x0, top + offset, x1, bottom + offset) for x0, top, x1, bottom in boxes]
+        col_edges = _cluster([c.x0 for c in cells] + [c.x1 for c in cells])
+        if len(col_edges) <= 2:
+            # Boxes stacked in one column are frames (a printed web page's bands of
+            # background and borders around the article), not a table: text stays text.
+            continue
         x0, top, x1, bottom = found.bbox
         tables.append(
             RawTable(
@@ -121,10 +129,45 @@ def find_raw_tables(page: Any) -> list[RawTable]:
                 cells=cells,
                 top=float(top),
                 bbox=(float(x0), float(top), float(x1), float(bottom)),
-                col_edges=_cluster([c.x0 for c in cells] + [c.x1 for c in cells]),
+                col_edges=col_edges,
             )
         )
     return tables
+
+
+def _page_break_cuts(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules that close the cells a page break cut open.
+
+    A browser prints a table row that does not fit as two parts, drawing no rule
+    where the page cuts them: the vertical rules then stop at the lowest ruled
+    point of the page (or start at the highest one on the next page) with no
+    horizontal rule there, and the cut cells are no boxes. A rule is added along
+    the cut, between the outermost of those vertical rules."""
+    vertical = [e for e in edges if e["orientation"] == "v" and e["height"] >= _MIN_CUT_RULE]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    if len(vertical) < 2:
+        return []
+    lowest = max(e["bottom"] for e in edges)
+    highest = min(e["top"] for e in edges)
+    cuts = []
+    for y, side in ((lowest, "bottom"), (highest, "top")):
+        ending = [e for e in vertical if abs(e[side] - y) <= _EDGE_TOLERANCE]
+        if len(ending) < 2:
+            continue
+        x0 = min(e["x0"] for e in ending)
+        x1 = max(e["x1"] for e in ending)
+        closed = any(
+            abs(e["top"] - y) <= _EDGE_TOLERANCE
+            and e["x0"] <= x0 + _EDGE_TOLERANCE
+            and e["x1"] >= x1 - _EDGE_TOLERANCE
+            for e in horizontal
+        )
+        if not closed:
+            cuts.append(
+                {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y}
+                | {"width": x1 - x0, "height": 0.0}
+            )
+    return cuts
 
 
 def assign_chars(tables: Sequence[RawTable], chars: Sequence[Char], offset: float) -> list[Char]:

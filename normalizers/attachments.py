@@ -9,7 +9,8 @@ whether the items stand on separate lines or blocks, run together in one line, o
 are one unnumbered "附件：标题". Markers "1." "1．" "1、" "（1）" "附件2：" are read. The
 list ends at the signature, the date or the first line that continues nothing. When a
 notice has no such list, the "附件N" headings that open the attachment pages are read
-instead. Kinds come from `data/attachment_kinds.json`.
+instead, and failing those a web page's attachment links ("附件1：….xls"). Kinds come
+from `data/attachment_kinds.json`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ _NOT_A_TITLE_START = ("（此件", "(此件", "（联系", "(联系", "抄送", 
 _TRAILING_PUNCT = "；;。，,、 "
 _MAX_TITLE = 100
 _COVER_LETTER_LINES = 3
+_FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)$", re.IGNORECASE)
+_CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
+_MIN_LINK_TITLE = 4
+_LINK_WORDS = re.compile(r"点击|单击|下载|查看|打开|浏览|附件|此处|这里|文件")
 
 
 @lru_cache(maxsize=1)
@@ -203,6 +208,26 @@ def _from_page_headings(doc: Document) -> list[tuple[int, str]]:
     return found
 
 
+def _from_links(doc: Document) -> list[tuple[int, str]]:
+    """(number, title) from a web page's attachment links ("附件1：….xls", "2.….doc"),
+    for pages that list their 附件 only as links: the file extension is no part of the
+    title; a link without a number takes the next one."""
+    found: list[tuple[int, str]] = []
+    for link in doc.links:
+        if link.role != "attachment":
+            continue
+        text = _FILE_EXTENSION.sub("", clean_text(link.text))
+        marker = _MARKER.match(text)
+        number = _marker_number(marker) if marker is not None else None
+        title = _clean_title(text[marker.end() :] if marker is not None else text)
+        if len(_CJK_CHARS.findall(_LINK_WORDS.sub("", title))) < _MIN_LINK_TITLE:
+            continue  # "点击下载", "附件下载": no title
+        number = number or (found[-1][0] + 1 if found else 1)
+        if number not in {no for no, _ in found}:
+            found.append((number, title))
+    return found
+
+
 def extract_attachments(doc: Document, *, notice_id: str) -> tuple[Attachment, ...]:
     """The attachments a notice lists, numbered as listed, with their kind."""
     lines = _lines(doc)
@@ -214,6 +239,8 @@ def extract_attachments(doc: Document, *, notice_id: str) -> tuple[Attachment, .
                 break
     if not pairs:
         pairs = _from_page_headings(doc)
+    if not pairs:
+        pairs = _from_links(doc)
     return tuple(
         Attachment(
             notice_id=notice_id, attachment_no=number, title=title, kind=attachment_kind(title)

@@ -21,7 +21,7 @@ from extractors.model import Document
 from .attachments import extract_attachments
 from .citations import extract_citations
 from .dates import parse_date
-from .docnumbers import DocNumber
+from .docnumbers import DocNumber, find_doc_numbers
 from .notice_header import (
     NoticeLine,
     TitleSpan,
@@ -145,6 +145,16 @@ def _published(doc: Document, lines: list[NoticeLine], title: TitleSpan | None) 
         return parse_date(doc.published_date)
 
 
+def _listed_number(doc: Document) -> DocNumber | None:
+    """The 文号 a web page's information-disclosure box lists (索引号, 发布机构, 文号 …),
+    for pages whose article does not repeat it."""
+    listed = clean_text(doc.meta.get("doc_number", ""))
+    hits = find_doc_numbers(listed)
+    if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(listed):
+        return hits[0].number
+    return None
+
+
 def _is_addressee(text: str) -> bool:
     # The 主送 line: "各市、州…人力资源和社会保障局，各有关单位：".
     compact = clean_text(text)
@@ -172,7 +182,7 @@ def _notice(
     title = title_span.text if title_span else None
     if title is None:
         problems.append("no notice title found: no '关于…的通知' line near the top")
-    number = find_own_number(lines, title_span)
+    number = find_own_number(lines, title_span) or _listed_number(doc)
     signature = find_signature(lines, start=title_span.end if title_span else 0)
     issuer = (signature.issuer if signature else None) or header_issuer(lines, title_span)
     if issuer is None:

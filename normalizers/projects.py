@@ -140,7 +140,38 @@ def _find_header(grid: list[list[str | None]]) -> tuple[int, dict[str, int]] | N
         roles = header_columns(row)
         if _is_project_header(roles):
             return row_index, roles
+    return _header_over_rows(grid)
+
+
+def _header_over_rows(grid: list[list[str | None]]) -> tuple[int, dict[str, int]] | None:
+    """A header whose names stand on several rows: "序号 | 项目名称 | 项目单位" over
+    "申报单位 | 承办单位" when the merged cells of the first row were cut apart (a page
+    break inside the header of a printed page). Each column takes the first role named
+    in it; (the last header row, roles) once they make a project header.
+
+    Every other text in those rows must be a group name over several columns: a form
+    with labels down its first column ("项目名称", "办班时间", …) is no header."""
+    roles: dict[str, int] = {}
+    for row_index, row in enumerate(grid[:_HEADER_ROWS_TO_SCAN]):
+        named = header_columns(row)
+        for column, text in enumerate(row):
+            if not text or not clean_text(text) or column in named.values():
+                continue
+            if _column_role(text) is None and not _spans_columns(row, column):
+                return None
+        for role, column in named.items():
+            if role not in roles and column not in roles.values():
+                roles[role] = column
+        if _is_project_header(roles):
+            return row_index, roles
     return None
+
+
+def _spans_columns(row: list[str | None], column: int) -> bool:
+    """True when the cell at `column` is merged over its neighbour (the same text there)."""
+    text = row[column]
+    neighbours = row[column - 1 : column] + row[column + 1 : column + 2]
+    return any(other == text for other in neighbours)
 
 
 def _header_end(table: Table, header_row: int) -> int:

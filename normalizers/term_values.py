@@ -22,11 +22,12 @@ __all__ = [
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 _NUM = rf"(?:[0-9]+(?:\.[0-9]+)?|[{_CN_NUM}]+)"
-_RANGE_SEP = r"(?:至|到|~|～|-|－|—|–)"
+# Dashes: "―" (U+2015) is how GB2312-era text and some PDF writers encode "—".
+_RANGE_SEP = r"(?:至|到|~|～|-|－|—|―|–)"
 # "5至7天", "4天", "十天", "5-7个工作日"; a day count followed by 内/前/后/起 is a
 # window or a date, not a length, and so is the "18日" ending "9月15日至18日".
 _DAYS = re.compile(
-    rf"(?<![0-9月至到~～\-－—–.])(?P<low>{_NUM})(?:(?:个工作日|工作日|天)?{_RANGE_SEP}(?P<high>{_NUM}))?"
+    rf"(?<![0-9月至到~～\-－—―–.])(?P<low>{_NUM})(?:(?:个工作日|工作日|天)?{_RANGE_SEP}(?P<high>{_NUM}))?"
     r"(?P<unit>个工作日|工作日|天|日)(?![内內前后起止])"
 )
 # "40人", "30至50人", "50人至100人", "50名学员"; 人次 counts visits, 人员/人才 are nouns.

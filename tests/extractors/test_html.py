@@ -236,3 +236,50 @@ def test_other_links_of_the_page_are_kept_as_page_links() -> None:
     pages = [link for link in doc.links if link.role == "page"]
     assert Link("zsgx.mohrss.gov.cn", "http://zsgx.mohrss.gov.cn", role="page") in pages
     assert all(link.role in ("attachment", "page") for link in doc.links)
+
+
+def test_shortened_heading_keeps_the_whole_title_of_the_page_title() -> None:
+    page = (
+        "<html><head><title>某某省人力资源和社会保障厅关于做好2024年度专业技术人才知识更新工程"
+        "高级研修项目申报工作的通知_某某省人力资源和社会保障厅</title></head><body>"
+        "<h1>关于做好2024年度高级研修项目申报工作的通知</h1>"
+        "<div><p>各有关单位：</p><p>现将有关事项通知如下，请认真执行。</p></div></body></html>"
+    )
+    doc = _extract(page.encode())
+    assert doc.title == (
+        "某某省人力资源和社会保障厅关于做好2024年度专业技术人才知识更新工程"
+        "高级研修项目申报工作的通知"
+    )
+    assert doc.blocks[0].text == "关于做好2024年度高级研修项目申报工作的通知"
+
+
+def test_title_cell_above_the_article_when_the_page_title_names_only_the_site() -> None:
+    page = (
+        "<html><head><title>通知公告_某某省人力资源和社会保障厅</title></head><body>"
+        "<table><tr><td class='nav'><a href='/'>首页</a></td></tr></table>"
+        "<table><tr><td class='title'>某某省人力资源和社会保障厅关于印发"
+        "2024年高级研修项目计划的通知</td></tr>"
+        "<tr><td>发布时间：2024-03-08 10:30</td></tr>"
+        "<tr><td><div class='TRS_Editor'><p>各有关单位：</p>"
+        "<p>现将2024年高级研修项目计划印发给你们，请认真组织实施。</p></div></td></tr></table>"
+        "</body></html>"
+    )
+    doc = _extract(page.encode())
+    assert doc.title == "某某省人力资源和社会保障厅关于印发2024年高级研修项目计划的通知"
+    assert doc.blocks[0].text == doc.title
+    assert doc.published_date == "2024-03-08"
+
+
+def test_doc_number_of_an_information_disclosure_box_is_kept_in_meta() -> None:
+    page = (
+        "<html><head><title>关于开展研修的通知</title></head><body>"
+        "<table class='xxgk'><tr><th>索 引 号</th><td>011043115/2024-01234</td></tr>"
+        "<tr><th>文　　号</th><td>鄂人社函〔2024〕9号</td></tr></table>"
+        "<h1>关于开展研修的通知</h1><div><p>各单位：</p><p>现将有关事项通知如下。</p></div>"
+        "</body></html>"
+    )
+    assert _extract(page.encode()).meta["doc_number"] == "鄂人社函〔2024〕9号"
+    inline = page.replace("<tr><th>文　　号</th><td>", "<tr><td>文号：").replace(
+        "9号</td></tr></table>", "9号</td></tr></table>"
+    )
+    assert _extract(inline.encode()).meta["doc_number"] == "鄂人社函〔2024〕9号"

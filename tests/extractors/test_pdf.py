@@ -453,3 +453,30 @@ def _write_pdf(contents: list[bytes], *, user_password: bytes | None = None) -> 
         xref,
     )
     return bytes(out)
+
+
+def test_cjk_radical_code_points_read_as_the_characters_they_draw() -> None:
+    # Chromium/Skia with Noto CJK maps glyphs shared with radicals to the radical.
+    from extractors.pdf_lines import line_text
+
+    chars = [
+        {"text": ch, "x0": 10.0 * i, "x1": 10.0 * i + 10, "size": 10.0}
+        for i, ch in enumerate("⼴⻄⼈⼒资源⾼级研修项⽬")
+    ]
+    assert line_text(chars) == "广西人力资源高级研修项目"
+
+
+def test_sans_body_face_is_not_bold() -> None:
+    from extractors.pdf_blocks import PageLines, plain_sans_body
+    from extractors.pdf_lines import TextLine
+
+    def line(text: str, *, bold: bool, heavy: bool) -> TextLine:
+        return TextLine(0, 10, 0, 100, 10.0, text, bold, False, len(text), heavy)
+
+    lines = [line("正文" * 20, bold=True, heavy=False), line("标题", bold=True, heavy=True)]
+    plain_sans_body([PageLines(page=1, width=600, height=800, lines=lines)])
+    assert [item.bold for item in lines] == [False, True]
+    # A 宋体 body with 黑体 headings keeps the headings bold.
+    serif = [line("正文" * 20, bold=False, heavy=False), line("一、标题", bold=True, heavy=False)]
+    plain_sans_body([PageLines(page=1, width=600, height=800, lines=serif)])
+    assert [item.bold for item in serif] == [False, True]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.model import Block, Document
+from extractors.model import Block, Document, Link
 from normalizers.attachments import attachment_kind, extract_attachments, parse_attachment_list
 
 
@@ -178,3 +178,39 @@ def test_titles_opening_with_a_year_keep_their_numbers() -> None:
     assert _pairs(run_together) == [(1, "2025年计划表"), (2, "2025年测评表")]
     # A decimal or a sub-item number after "1." is still no marker.
     assert parse_attachment_list(["附件：1.1 说明"]) == [(1, "1.1说明")]
+
+
+def test_attachment_links_are_the_list_when_the_page_has_no_other() -> None:
+    doc = Document(
+        doc_id="d1",
+        source_uri="page.html",
+        media_type="html",
+        blocks=(
+            Block(0, None, "各有关单位："),
+            Block(1, None, "某某厅"),
+            Block(2, None, "2023年3月10日"),
+        ),
+        links=(
+            Link("附件1：某市2023年高级研修项目计划.xls", "/u/1.xls"),
+            Link("附件2：高级研修项目学员满意度测评表.DOC", "/u/2.doc"),
+            Link("点击下载", "/u/3.pdf"),
+            Link("关于印发2022年计划的通知", "/n/2022.html", role="page"),
+        ),
+    )
+    assert [
+        (a.attachment_no, a.title, a.kind) for a in extract_attachments(doc, notice_id="n")
+    ] == [
+        (1, "某市2023年高级研修项目计划", "project_plan"),
+        (2, "高级研修项目学员满意度测评表", "satisfaction_survey"),
+    ]
+
+
+def test_a_written_list_wins_over_the_attachment_links() -> None:
+    doc = Document(
+        doc_id="d1",
+        source_uri="page.html",
+        media_type="html",
+        blocks=(Block(0, None, "附件：1.甲项目计划"), Block(1, None, "2.乙测评表")),
+        links=(Link("20210416-附件1 工程2021年计划表.xlsx", "./a.xlsx"),),
+    )
+    assert _pairs(doc) == [(1, "甲项目计划"), (2, "乙测评表")]

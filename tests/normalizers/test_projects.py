@@ -315,3 +315,30 @@ def test_empty_category_cell_continues_the_group_above() -> None:
         ("自筹经费", 1, "丙班", "丙大学", None),
         ("自筹经费", 2, "丁班", "丁大学", None),
     ]
+
+
+def test_header_cut_apart_over_two_rows_is_read_column_by_column() -> None:
+    # A printed page broke inside the header: "序号 | 项目名称 | 项目单位" (merged over
+    # 申报单位 | 承办单位) on one page, the second header row on the next.
+    rows = [
+        ["序\n号", "研修项目名称", "项目单位", "项目单位"],
+        ["", "", "", ""],
+        ["", "", "申报单位", "承办单位"],
+        ["1", "甲班", "某某厅", "甲大学"],
+        ["2", "乙班", "某某局", "乙学院"],
+    ]
+    merged = (Cell(0, 2, "项目单位", colspan=2), Cell(1, 2, "", colspan=2))
+    assert _rows(_doc(_table(0, rows, merged=merged))) == [
+        (None, 1, "甲班", "甲大学", "某某厅"),
+        (None, 2, "乙班", "乙学院", "某某局"),
+    ]
+
+
+def test_form_with_labels_down_its_first_column_is_no_header_over_rows() -> None:
+    rows = [
+        ["项目名称", "", "", ""],
+        ["办班时间", "", "办班地点", ""],
+        ["选题所属行业领域", "", "选题所属行业主管部门", ""],
+        ["研修目的和作用", "", "", ""],
+    ]
+    assert _rows(_doc(_table(0, rows))) == []

@@ -161,6 +161,8 @@ P, N = "provincial", "national"
         ("学员数量不少于30人。", (P, "participants", 30.0, None, False, "person", None)),
         ("每期招收学员50名左右。", (P, "participants", 50.0, 50.0, True, "person", None)),
         ("学员规模控制在40至60人。", (P, "participants", 40.0, 60.0, False, "person", None)),
+        # "―" (U+2015) for "—": GB2312-era text, and PDFs printed by Chromium with Noto CJK.
+        ("学员50―100人。", (P, "participants", 50.0, 100.0, False, "person", None)),
         ("培训规模在60人以内。", (P, "participants", None, 60.0, False, "person", None)),
         (
             "于2026年10月10日前完成办班。",
