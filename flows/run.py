@@ -162,8 +162,8 @@ class IngestRun:
             page_path=page_path,
             root=root,
         )
-        problems = [r.message for r in refused]
-        notes: list[str] = []
+        problems = [r.message for r in refused if r.unsafe]
+        notes: list[str] = [r.message for r in refused if not r.unsafe]
         futures: list[tuple[Link, PrefectFuture[FileResult]]] = []
         downloads = [fetched] if fetched else []
         for target in targets:

@@ -23,7 +23,7 @@ from prefect.settings import get_current_settings
 from prefect.types.entrypoint import EntrypointType
 
 from .ingest import run_ingest
-from .settings import Settings, load_settings
+from .settings import Settings, load_settings, quiet_parser_logs
 from .sources import is_url, read_sources_file
 
 __all__ = [
@@ -76,6 +76,7 @@ def scheduled_ingest(
     sources: list[str], db: str, out: str, sources_file: str | None = None
 ) -> dict[str, int]:
     """Ingest `sources` plus what `sources_file` lists now; publish (dashboard included)."""
+    quiet_parser_logs()  # runs execute in processes of their own
     logger = get_run_logger()
     settings = load_settings().with_overrides(db=Path(db), out=Path(out))
     inputs = list(sources)

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from extractors import Limits
 
-__all__ = ["Settings", "load_settings", "prepare_prefect_environment"]
+__all__ = ["Settings", "load_settings", "prepare_prefect_environment", "quiet_parser_logs"]
 
 # "www.mohrss.gov.cn", "127.0.0.1" or "*.gov.cn" (the domain and its subdomains).
 _HOST_PATTERN = re.compile(r"^(?:\*\.)?[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*$")
@@ -128,8 +129,19 @@ def load_settings() -> Settings:
     )
 
 
+# Parsers that warn once per font or page about harmless oddities of real files.
+_CHATTY_LOGGERS = ("pdfminer", "pdfplumber", "jieba", "PIL", "fontTools", "RapidOCR")
+
+
 def prepare_prefect_environment() -> None:
     """Defaults Prefect must see before it is imported: no analytics, quiet console."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    quiet_parser_logs()
+
+
+def quiet_parser_logs() -> None:
+    """Only errors from third-party parsers reach the console and the run logs."""
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)

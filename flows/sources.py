@@ -173,10 +173,14 @@ class Refused:
 
     link: Link
     reason: str
+    # False for a link that is harmless but cannot be followed from here (a site-absolute
+    # path on a page saved to disk): like a missing file, it is noted, not a problem.
+    unsafe: bool = True
 
     @property
     def message(self) -> str:
-        return f"attachment link refused: {self.link.href} ({self.reason})"
+        verb = "refused" if self.unsafe else "not followed"
+        return f"attachment link {verb}: {self.link.href} ({self.reason})"
 
 
 def _local_target(link: Link, href: str, page_path: Path, root: Path) -> LinkTarget | Refused:
@@ -184,7 +188,9 @@ def _local_target(link: Link, href: str, page_path: Path, root: Path) -> LinkTar
     if "\x00" in relative:
         return Refused(link, "the path holds a NUL character")
     if not relative or PurePosixPath(relative).is_absolute():
-        return Refused(link, "a site-absolute path cannot be resolved on a page read from disk")
+        return Refused(
+            link, "a site-absolute path cannot be resolved on a page read from disk", unsafe=False
+        )
     # Written like the paths discovery gives ("inbox/x.xlsx"), checked as resolved
     # (a symlink out of the folder is outside it too).
     target = Path(os.path.normpath(page_path.parent / relative))

@@ -364,6 +364,19 @@ def test_attachment_files_missing_next_to_a_saved_page_are_noted_not_partial(
     ]
 
 
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_site_absolute_link_on_a_saved_page_is_noted_not_partial(tmp_path: Path) -> None:
+    page = ROOT / "tests" / "fixtures" / "web_variants" / "chengdu_2023_plan_zoom.html"
+    settings = _settings(tmp_path)
+    summary = run_ingest([str(page)], settings)
+    assert [(o.status, o.error) for o in summary.outcomes] == [("ok", None)]
+    problems = _query(settings.db, "SELECT stage, message FROM raw.problems ORDER BY message")
+    assert [message.split(" (")[0] for _, message in problems] == [
+        "attachment link not followed: /uploadfiles/2023/03/P020230314531.xls",
+        "attachment link not followed: /uploadfiles/2023/03/P020230314532.doc",
+    ]
+
+
 def test_requests_to_one_host_are_spaced_by_the_delay() -> None:
     pacer = HostPacer(0.2)
     started = time.monotonic()
