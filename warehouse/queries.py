@@ -25,7 +25,11 @@ flags AS (
         coalesce((SELECT a.approx FROM approx AS a
                   WHERE a.notice_id = c.notice_id AND a.term = 'participants'
                     AND (a.program_level = c.program_level OR a.program_level IS NULL)
-                  ORDER BY a.program_level NULLS LAST LIMIT 1), false) AS participants_approx
+                  ORDER BY a.program_level NULLS LAST LIMIT 1), false) AS participants_approx,
+        (SELECT t.unit FROM curated.policy_terms AS t
+         WHERE t.notice_id = c.notice_id AND t.term = 'report_window_days'
+           AND (t.program_level = c.program_level OR t.program_level IS NULL)
+         ORDER BY t.program_level NULLS LAST LIMIT 1) AS report_unit
     FROM curated.policy_comparison AS c
     WHERE ($year IS NULL OR c.plan_year = $year) AND ($region IS NULL OR c.region = $region)
 )
@@ -57,6 +61,7 @@ SELECT
     coalesce(completion_deadline::VARCHAR, '') AS "完成期限",
     coalesce(application_deadline::VARCHAR, '') AS "申报截止",
     CASE WHEN report_window_days IS NULL THEN ''
+         WHEN report_unit = 'workday' THEN report_window_days::INT || '个工作日内'
          ELSE report_window_days::INT || '天内' END AS "材料报送"
 FROM flags
 ORDER BY plan_year, region, program_level

@@ -208,3 +208,32 @@ def test_the_samples_break_no_data_check(warehouse) -> None:
 
     con, _ = warehouse
     assert {name: rows for name, rows in run_checks(con).items() if rows} == {}
+
+
+def test_compare_shows_the_sample_policies_side_by_side(warehouse) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    _, settings = warehouse
+    result = CliRunner().invoke(app, ["compare", "--db", str(settings.db)])
+    assert result.exit_code == 0, result.output
+    rows = {
+        tuple(cell.strip() for cell in line.split("│")[1:4]): [
+            cell.strip() for cell in line.split("│")[5:11]
+        ]
+        for line in result.output.splitlines()
+        if line.startswith("│")
+    }
+    assert rows[("湖北省", "2023", "provincial")][:4] == [
+        "125,000",
+        "约4天",
+        "约40人",
+        "2023-10-10",
+    ]
+    assert rows[("湖北省", "2026", "provincial")][:4] == ["130,000", "≥4天", "≥40人", "2026-10-10"]
+    assert rows[("全国", "2021", "national")][:3] == ["165,000", "约5天", "≤100人"]
+    assert rows[("福建省", "2026", "national")][1:3] == ["5–7天", "≥50人"]
+    assert rows[("福建省", "2026", "provincial")][1:3] == ["约4天", "≥30人"]
+    only_2026 = CliRunner().invoke(app, ["compare", "--year", "2026", "--db", str(settings.db)])
+    assert "2023" not in only_2026.output and "湖北省" in only_2026.output
