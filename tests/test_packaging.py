@@ -32,3 +32,25 @@ def test_every_direct_pin_is_in_constraints_with_the_same_version() -> None:
 def test_constraints_name_only_registry_packages() -> None:
     lines = (ROOT / "constraints.txt").read_text().splitlines()
     assert [line for line in lines if "@" in line or "file:" in line] == []
+
+
+def test_every_package_and_data_file_is_in_the_distribution() -> None:
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    declared = set(config["packages"])
+    data = config["package-data"]
+    missing_packages, missing_data = [], []
+    for top in ("flows", "extractors", "normalizers", "warehouse"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if "__pycache__" in path.parts or path.is_dir():
+                continue
+            package_dir = path.parent.relative_to(ROOT)
+            if path.name == "__init__.py":
+                if ".".join(package_dir.parts) not in declared:
+                    missing_packages.append(str(package_dir))
+            elif path.suffix != ".py":
+                relative = path.relative_to(ROOT / top).as_posix()
+                if not any(fnmatch(relative, pattern) for pattern in data.get(top, [])):
+                    missing_data.append(f"{top}/{relative}")
+    assert (missing_packages, missing_data) == ([], [])
