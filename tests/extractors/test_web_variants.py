@@ -10,7 +10,6 @@ attachment links are read from, and that menus, sidebars and footers stay out.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -20,8 +19,19 @@ import pytest
 
 from extractors.model import Document, Link, Table
 from extractors.registry import extract
-from normalizers.pipeline import Normalized, normalize
+from normalizers.pipeline import Normalized
 from normalizers.records import Attachment, CitedDocument, Notice, PlanProject, PolicyTerm
+from tests.notice_gold import (
+    assert_attachments_match,
+    gold_project_rows,
+    gold_term_rows,
+    load_gold,
+    normalized,
+    notice_fields,
+    project_rows,
+    records_of,
+    term_rows,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "tests" / "fixtures" / "web_variants"
@@ -86,18 +96,16 @@ def _document(path: Path) -> Document:
     return extract(path.read_bytes(), source_uri=str(path))
 
 
-@cache
 def _normalized(path: Path) -> Normalized:
-    return normalize(_document(path), pii_key=b"k")
+    return normalized(path)
 
 
 def _of(path: Path, kind: type) -> list[Any]:
-    return [r for r in _normalized(path).records if type(r) is kind]
+    return records_of(path, kind)
 
 
 def _gold(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((WEB / f"{path.stem}.json").read_text("utf-8"))
-    return data
+    return load_gold(WEB, path)
 
 
 def _all_text(doc: Document) -> str:
@@ -130,60 +138,22 @@ def test_web_variant_notice_fields_match_gold(path: Path) -> None:
     (notice,) = _of(path, Notice)
     expected = _gold(path)["notice"]
     assert "published_date" in expected
-    got = {
-        field: (value.isoformat() if hasattr(value, "isoformat") else value)
-        for field, value in ((f, getattr(notice, f)) for f in expected)
-    }
-    assert got == expected
-
-
-def _term_key(term: dict[str, Any]) -> tuple[str, str]:
-    return (term["program_level"] or "", term["term"])
+    assert notice_fields(notice, expected) == expected
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_IDS)
 def test_web_variant_terms_match_gold(path: Path) -> None:
-    got = []
-    for t in _of(path, PolicyTerm):
-        row: dict[str, Any] = {"program_level": t.program_level, "term": t.term}
-        if t.value_date is not None:
-            row["value_date"] = t.value_date.isoformat()
-        else:
-            row.update(value_min=t.value_min, value_max=t.value_max, unit=t.unit, approx=t.approx)
-        got.append(row)
-    expected = []
-    for t in _gold(path)["terms"]:
-        row = dict(t)
-        if "value_date" not in row:
-            row.setdefault("approx", False)
-        expected.append(row)
-    assert sorted(got, key=_term_key) == sorted(expected, key=_term_key)
+    assert term_rows(_of(path, PolicyTerm)) == gold_term_rows(_gold(path))
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_IDS)
 def test_web_variant_projects_match_gold_in_order(path: Path) -> None:
-    got = [
-        {
-            "funding_type": p.funding_type,
-            "seq": p.seq,
-            "project_name": p.project_name,
-            "host_org": p.host_org,
-            "applicant_org": p.applicant_org,
-        }
-        for p in _of(path, PlanProject)
-    ]
-    expected = [{"applicant_org": None, **row} for row in _gold(path)["projects"]]
-    assert got == expected
+    assert project_rows(_of(path, PlanProject)) == gold_project_rows(_gold(path))
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_IDS)
 def test_web_variant_attachments_match_gold(path: Path) -> None:
-    attachments: list[Attachment] = _of(path, Attachment)
-    assert [(a.attachment_no, a.title) for a in attachments] == [
-        (a["attachment_no"], a["title"]) for a in _gold(path)["attachments"]
-    ]
-    kinds = {a["attachment_no"]: a["kind"] for a in _gold(path)["attachments"] if "kind" in a}
-    assert {a.attachment_no: a.kind for a in attachments if a.attachment_no in kinds} == kinds
+    assert_attachments_match(_of(path, Attachment), _gold(path))
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_IDS)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractors.registry import extract
-from normalizers.forms import FormRecords, normalize_form
+from normalizers.forms import FormRecords
+from tests.form_gold import contract_fields, load_gold, read_form
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 FORMS = FIXTURES / "forms"
@@ -24,26 +23,11 @@ SAMPLES = sorted(p.name for p in FORMS.iterdir() if (GOLD / f"{p.stem}.json").ex
 
 @cache
 def _records(name: str) -> FormRecords:
-    path = FORMS / name
-    records = normalize_form(extract(path.read_bytes(), source_uri=str(path)), pii_key=KEY)
-    assert records is not None, f"{name} was not read as a form"
-    return records
+    return read_form(FORMS / name, pii_key=KEY)
 
 
 def _gold(name: str) -> dict[str, Any]:
-    return json.loads((GOLD / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _contract_fields(record: object, gold_fields: dict[str, Any]) -> tuple[dict, dict]:
-    """(ours, gold) restricted to the gold fields the record has a column for."""
-    names = [f.name for f in dataclasses.fields(record) if f.name in gold_fields]  # type: ignore[arg-type]
-    assert names, "no gold field matches a record column"
-    ours = {name: _plain(getattr(record, name)) for name in names}
-    return ours, {name: gold_fields[name] for name in names}
+    return load_gold(GOLD, name)
 
 
 def test_every_sample_has_a_gold_file() -> None:
@@ -59,7 +43,7 @@ def test_form_type_matches_gold(name: str) -> None:
 def test_form_fields_match_gold(name: str) -> None:
     records, gold = _records(name), _gold(name)
     (record,) = records.budget_sheets or records.application_forms
-    ours, expected = _contract_fields(record, gold["fields"])
+    ours, expected = contract_fields(record, gold["fields"])
     assert ours == expected
 
 

@@ -13,16 +13,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractors.registry import extract
-from normalizers.forms import FormRecords, normalize_form
+from normalizers.forms import FormRecords
 from normalizers.forms.idcard import normalize_id
+from tests.form_gold import contract_fields, load_gold, read_form
 
 VARIANTS = Path(__file__).parents[2] / "fixtures" / "form_variants"
 GOLD = VARIANTS / "gold"
@@ -36,31 +35,16 @@ SAMPLES = sorted(
 
 @cache
 def _records(name: str) -> FormRecords:
-    path = VARIANTS / name
-    records = normalize_form(extract(path.read_bytes(), source_uri=str(path)), pii_key=KEY)
-    assert records is not None, f"{name} was not read as a form"
-    return records
+    return read_form(VARIANTS / name, pii_key=KEY)
 
 
 @cache
 def _gold(name: str) -> dict[str, Any]:
-    return json.loads((GOLD / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
+    return load_gold(GOLD, name)
 
 
 def _of_type(form_type: str) -> list[str]:
     return [name for name in SAMPLES if _gold(name)["form_type"] == form_type]
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _contract_fields(record: object, gold_fields: dict[str, Any]) -> tuple[dict, dict]:
-    """(ours, gold) restricted to the gold fields the record has a column for."""
-    names = [f.name for f in dataclasses.fields(record) if f.name in gold_fields]  # type: ignore[arg-type]
-    assert names, "no gold field matches a record column"
-    ours = {name: _plain(getattr(record, name)) for name in names}
-    return ours, {name: gold_fields[name] for name in names}
 
 
 def test_every_variant_has_a_gold_file() -> None:
@@ -78,7 +62,7 @@ def test_form_type_matches_gold(name: str) -> None:
 def test_form_fields_match_gold(name: str) -> None:
     records, gold = _records(name), _gold(name)
     (record,) = records.budget_sheets or records.application_forms
-    ours, expected = _contract_fields(record, gold["fields"])
+    ours, expected = contract_fields(record, gold["fields"])
     assert ours == expected
 
 
