@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .orgs import org_type, split_orgs
-from .records import PlanProject
+from .records import PlanProject, stored_in
 from .text import clean_text
 from .topics import classify_topics
 
 __all__ = ["OrganizationMention", "ProjectTopic", "enrich"]
 
 
+@stored_in("staging.organization_mentions")
 @dataclass(frozen=True, slots=True)
 class OrganizationMention:
     notice_id: str
@@ -32,6 +33,7 @@ class OrganizationMention:
     project_name: str
 
 
+@stored_in("staging.project_topics")
 @dataclass(frozen=True, slots=True)
 class ProjectTopic:
     notice_id: str

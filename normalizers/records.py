@@ -7,19 +7,47 @@ name. Each record carries its provenance (doc id, page, table, evidence).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 __all__ = [
     "Attachment",
     "CitedDocument",
     "Notice",
     "NoticeRecords",
+    "PlanChange",
     "PlanProject",
     "PolicyTerm",
+    "stored_in",
+    "table_of",
 ]
 
+_R = TypeVar("_R", bound=type)
 
+
+def stored_in(table: str, **renames: str) -> Callable[[_R], _R]:
+    """Declare, once, the warehouse table a record type is loaded into.
+
+    `renames` maps a field to its column where the two differ
+    (`Attachment.doc_id` -> `attachment_doc_id`). The loader reads both from the class.
+    """
+
+    def mark(cls: _R) -> _R:
+        cls.__warehouse_table__ = table  # type: ignore[attr-defined]
+        cls.__warehouse_renames__ = dict(renames)  # type: ignore[attr-defined]
+        return cls
+
+    return mark
+
+
+def table_of(record_type: type) -> str | None:
+    """The table a record type declared with `stored_in`, or None."""
+    return getattr(record_type, "__warehouse_table__", None)
+
+
+@stored_in("staging.notices")
 @dataclass(frozen=True, slots=True)
 class Notice:
     notice_id: str
@@ -38,6 +66,7 @@ class Notice:
     published_date: date | None = None
 
 
+@stored_in("staging.policy_terms")
 @dataclass(frozen=True, slots=True)
 class PolicyTerm:
     notice_id: str
@@ -52,6 +81,7 @@ class PolicyTerm:
     page: int | None = None
 
 
+@stored_in("staging.plan_projects")
 @dataclass(frozen=True, slots=True)
 class PlanProject:
     notice_id: str
@@ -68,6 +98,7 @@ class PlanProject:
     table_no: int | None
 
 
+@stored_in("staging.attachments", doc_id="attachment_doc_id")
 @dataclass(frozen=True, slots=True)
 class Attachment:
     notice_id: str
@@ -77,11 +108,30 @@ class Attachment:
     doc_id: str | None = None
 
 
+@stored_in("staging.cited_documents")
 @dataclass(frozen=True, slots=True)
 class CitedDocument:
     notice_id: str
     cited_doc_number: str
     cited_title: str | None = None
+
+
+@stored_in("staging.plan_changes")
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    """One change a plan amendment (调整/增补/撤销 … 计划) makes to a programme."""
+
+    notice_id: str  # the amendment
+    change_no: int  # 1-based, in the order the amendment states its changes
+    change: str  # host_changed | added | withdrawn | renamed | rescheduled | other
+    project_name: str  # the programme as the amended plan names it (before a rename)
+    field: str | None = None  # host_org | project_name | schedule | applicant_org | …
+    old_value: str | None = None
+    new_value: str | None = None
+    amended_doc_number: str | None = None  # 文号 of the amended plan, when the notice cites it
+    amended_plan_year: int | None = None  # the year of the plan it amends
+    evidence: str | None = None  # the sentence or table row that states the change
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,4 +143,5 @@ class NoticeRecords:
     projects: tuple[PlanProject, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     cited: tuple[CitedDocument, ...] = ()
+    changes: tuple[PlanChange, ...] = ()
     problems: tuple[str, ...] = field(default=())

@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.model import Document
+from normalizers.records import table_of
 
 from .errors import WarehouseError
 
@@ -28,41 +29,18 @@ __all__ = ["LoadUnit", "Warehouse", "record_table"]
 
 log = logging.getLogger(__name__)
 
-# Record class name -> staging table. Field names equal column names, except renames below.
-_RECORD_TABLES: dict[str, str] = {
-    "Notice": "staging.notices",
-    "PolicyTerm": "staging.policy_terms",
-    "PlanProject": "staging.plan_projects",
-    "Attachment": "staging.attachments",
-    "CitedDocument": "staging.cited_documents",
-    "ApplicationForm": "staging.application_forms",
-    "BudgetSheet": "staging.budget_sheets",
-    "BudgetLine": "staging.budget_lines",
-    "SatisfactionStat": "staging.satisfaction_stats",
-    "AttendanceSummary": "staging.attendance_summary",
-    "AttendancePerson": "private.attendance_people",
-    "OrganizationMention": "staging.organization_mentions",
-    "ProjectTopic": "staging.project_topics",
-}
-_RENAMES: dict[str, dict[str, str]] = {"Attachment": {"doc_id": "attachment_doc_id"}}
-
-# Tables holding rows per producing document (column doc_id), in deletion order.
-_DOC_TABLES = (
-    "raw.text_blocks",
-    "raw.table_cells",
-    "raw.links",
-    "raw.problems",
-    *dict.fromkeys(_RECORD_TABLES.values()),
-)
+# Record types declare their table with `normalizers.records.stored_in`; these are
+# every table that holds rows per producing document (column doc_id), in deletion order.
+_RAW_TABLES = ("raw.text_blocks", "raw.table_cells", "raw.links", "raw.problems")
 
 
 def record_table(record: object) -> str:
-    """The staging table a domain record is loaded into."""
-    name = type(record).__name__
-    try:
-        return _RECORD_TABLES[name]
-    except KeyError:
-        raise WarehouseError(f"no warehouse table for records of type {name}") from None
+    """The table a domain record is loaded into, as its type declared it."""
+    table = table_of(type(record))
+    if table is None:
+        name = type(record).__name__
+        raise WarehouseError(f"no warehouse table for records of type {name}")
+    return table
 
 
 @dataclass(frozen=True)
@@ -94,7 +72,7 @@ def _record_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
     for record in unit.records:
         if not dataclasses.is_dataclass(record) or isinstance(record, type):
             raise WarehouseError(f"cannot load {record!r}: records must be dataclass instances")
-        renames = _RENAMES.get(type(record).__name__, {})
+        renames: dict[str, str] = getattr(type(record), "__warehouse_renames__", {})
         row = {
             renames.get(f.name, f.name): _plain(getattr(record, f.name))
             for f in dataclasses.fields(record)
@@ -152,6 +130,19 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self._doc_tables: tuple[str, ...] | None = None
+
+    def doc_tables(self) -> tuple[str, ...]:
+        """Every table holding rows per producing document: raw's, then those of staging
+        and private that have a `doc_id` column (the tables records declare)."""
+        if self._doc_tables is None:
+            rows = self.con.execute(
+                "SELECT DISTINCT schema_name || '.' || table_name FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND column_name = 'doc_id' "
+                "AND schema_name IN ('staging', 'private') ORDER BY 1"
+            ).fetchall()
+            self._doc_tables = (*_RAW_TABLES, *(r[0] for r in rows))
+        return self._doc_tables
 
     def is_loaded(self, doc_id: str) -> bool:
         row = self.con.execute("SELECT 1 FROM raw.documents WHERE doc_id = ?", [doc_id]).fetchone()
@@ -161,7 +152,7 @@ class Warehouse:
         ids = list(doc_ids)
         if not ids:
             return
-        for table in _DOC_TABLES:
+        for table in self.doc_tables():
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN ?", [ids]).fetchall()
         self.con.execute("DELETE FROM raw.documents WHERE doc_id IN ?", [ids])
 

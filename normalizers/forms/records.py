@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..records import stored_in
+
 __all__ = [
     "ApplicationForm",
     "AttendancePerson",
@@ -23,6 +25,7 @@ __all__ = [
 ]
 
 
+@stored_in("staging.application_forms")
 @dataclass(frozen=True, slots=True)
 class ApplicationForm:
     form_id: str
@@ -45,6 +48,7 @@ class ApplicationForm:
     ce_base_batch: int | None  # N of 第N批国家级…基地
 
 
+@stored_in("staging.budget_sheets")
 @dataclass(frozen=True, slots=True)
 class BudgetSheet:
     """A 经费决算表. cap_yuan / over_cap are computed by the warehouse against the plans."""
@@ -67,6 +71,7 @@ class BudgetSheet:
     host_org: str | None
 
 
+@stored_in("staging.budget_lines")
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
     form_id: str
@@ -76,6 +81,7 @@ class BudgetLine:
     note: str | None  # 备注
 
 
+@stored_in("staging.satisfaction_stats")
 @dataclass(frozen=True, slots=True)
 class SatisfactionStat:
     """One rated line of a 满意度测评统计表; rates are fractions (95.3% -> 0.953)."""
@@ -95,6 +101,7 @@ class SatisfactionStat:
     poor_rate: float | None
 
 
+@stored_in("staging.attendance_summary")
 @dataclass(frozen=True, slots=True)
 class AttendanceSummary:
     form_id: str
@@ -105,6 +112,7 @@ class AttendanceSummary:
     titles: dict[str, int]  # professional title (职称) -> number of people
 
 
+@stored_in("private.attendance_people")
 @dataclass(frozen=True, slots=True)
 class AttendancePerson:
     """One person of a sign-in sheet, without name or phone; private, never published."""
