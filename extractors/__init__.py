@@ -8,7 +8,11 @@ One module per format, all with the same signature::
 chosen by `registry.sniff` from the content. No domain knowledge lives here.
 """
 
-from .errors import (
+# The version of what extractors produce. `raw` keeps it per document; `ingest` extracts
+# a file again when it changed. Bump it whenever a change alters any extractor's output.
+EXTRACTOR_VERSION = "0.2.0"
+
+from .errors import (  # noqa: E402
     CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
@@ -16,11 +20,12 @@ from .errors import (
     UnsafeDocument,
     UnsupportedFormat,
 )
-from .limits import Limits
-from .model import Block, Cell, Document, Link, Table
-from .registry import MediaType, extract, sniff
+from .limits import Limits  # noqa: E402
+from .model import Block, Cell, Document, Link, Table  # noqa: E402
+from .registry import MediaType, extract, sniff  # noqa: E402
 
 __all__ = [
+    "EXTRACTOR_VERSION",
     "Block",
     "Cell",
     "CorruptDocument",

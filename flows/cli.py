@@ -260,3 +260,38 @@ def serve_command(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+@app.command()
+def rebuild(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
+    ] = None,
+) -> None:
+    """Derive staging and curated again from raw alone, and publish.
+
+    No source file is read and no extractor, LibreOffice or OCR runs: after a rule fix,
+    this is how every document gets the new rules.
+    """
+    settings = load_settings().with_overrides(db=db, out=out)
+    if not settings.db.exists():
+        raise _fail(f"no warehouse at {settings.db}: run `noticeflow ingest` first")
+    prepare_prefect_environment()
+    from warehouse import WarehouseError
+
+    from .rebuild import rebuild_flow
+
+    try:
+        result, findings, published = rebuild_flow(settings)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    console.print(
+        f"{result.documents} documents derived again from raw ({result.rows} rows, "
+        f"rules {result.version}); {published} curated files published",
+        markup=False,
+    )
+    for failure in result.failures:
+        console.print(f"  [failed] {failure}", markup=False)
+    if findings:
+        console.print(f"  data checks: {findings} rows (see `noticeflow status`)", markup=False)

@@ -20,6 +20,7 @@ from warehouse import Warehouse, connect, run_checks
 
 from . import progress as run_progress
 from .progress import ProgressHook
+from .rebuild import rederive_task
 from .run import IngestRun
 from .settings import Settings, load_settings
 from .sources import HostPolicy, plan_sources
@@ -42,6 +43,10 @@ def ingest_flow(
     plan = plan_sources(sources)
     files, missing = discover_task(plan.paths)
     summary = RunSummary(sources=list(sources), missing=[*plan.problems, *missing])
+    pii_key = settings.pii_key()
+    # Rules changed since some documents were derived: derive them again from raw.
+    rederived = rederive_task(str(settings.db), pii_key, stale_only=True)
+    summary.rederived = rederived.documents
     con = connect(settings.db)
     policy = HostPolicy.for_run(settings.allowed_hosts, plan.urls)
     run = IngestRun(

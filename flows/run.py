@@ -13,7 +13,7 @@ from pathlib import Path
 from prefect import get_run_logger
 from prefect.futures import PrefectFuture, as_completed
 
-from extractors import Link
+from extractors import EXTRACTOR_VERSION, Link
 from normalizers.linked import attachment_links, family_links, is_attachment_file
 from warehouse import Warehouse
 from warehouse.http_cache import (
@@ -120,7 +120,7 @@ class IngestRun:
             self.page(page, page_path=item.path, root=item.root)
 
     def _todo(self, files: list[InputFile]) -> list[InputFile]:
-        new = {f.source_uri for f in files if self.force or not self.warehouse.is_loaded(f.doc_id)}
+        new = {f.source_uri for f in files if self.force or not self._current(f.doc_id)}
         # A loaded page that links a new or changed file is read again, with the file as
         # its attachment (an attachment downloaded next to a saved page, say).
         new_paths = {f.path.resolve() for f in files if f.source_uri in new}
@@ -131,6 +131,9 @@ class IngestRun:
                     new.add(item.source_uri)
         self.summary.skipped += [f.source_uri for f in files if f.source_uri not in new]
         return [f for f in files if f.source_uri in new]
+
+    def _current(self, doc_id: str) -> bool:
+        return self.warehouse.is_current(doc_id, EXTRACTOR_VERSION)
 
     def _linked_files(self, links: Iterable[Link], page: InputFile) -> set[Path]:
         """The files in its input folder that a page read from disk links as attachments."""
@@ -180,7 +183,9 @@ class IngestRun:
                     problems.append(f"attachment {href} cannot be read: {e.strerror or e}")
                     continue
                 item = InputFile(target.path, str(target.path), doc_id, size, root)
-                future = process_task.submit(item, self.settings, self.pii_key, notice)
+                future = process_task.submit(
+                    item, self.settings, self.pii_key, notice, page.unit.doc_id
+                )
             else:
                 assert target.url is not None
                 download = self.fetch(target.url)  # in full: its parent changed
@@ -188,7 +193,9 @@ class IngestRun:
                     problems.append(f"attachment {href} not fetched: {download.error}")
                     continue
                 downloads.append(download)
-                future = process_fetched_task.submit(download, self.settings, self.pii_key, notice)
+                future = process_fetched_task.submit(
+                    download, self.settings, self.pii_key, notice, page.unit.doc_id
+                )
             futures.append((target.link, future))
         self.total += len(futures)
         children = [(link, future.result()) for link, future in futures]
@@ -224,7 +231,7 @@ class IngestRun:
         cached = get_cached(self.con, url)
         if self.force or cached is None or cached.role != "document":
             cached = None  # list pages are always read again: their links are the news
-        elif cached.doc_id is None or not self.warehouse.is_loaded(cached.doc_id):
+        elif cached.doc_id is None or not self._current(cached.doc_id):
             cached = None
         fetched = self.fetch(url, cached)
         if fetched.error is None and self._unchanged(fetched, cached):
@@ -257,7 +264,7 @@ class IngestRun:
         """The URL gave a loaded document and none of the page's attachments changed."""
         if fetched.unchanged and cached is not None:
             doc_id: str | None = cached.doc_id
-        elif not self.force and fetched.doc_id and self.warehouse.is_loaded(fetched.doc_id):
+        elif not self.force and fetched.doc_id and self._current(fetched.doc_id):
             doc_id = fetched.doc_id
         else:
             return False

@@ -18,21 +18,26 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from extractors import ExtractionError, Limits, Link, MediaType, extract, sniff
+from extractors import EXTRACTOR_VERSION, ExtractionError, Limits, Link, MediaType, extract, sniff
+from extractors.model import Document
 from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
 from normalizers.pipeline import normalize
 from normalizers.records import Attachment, Notice, PlanProject
+from normalizers.version import normalizer_version
 from warehouse import LoadUnit
 
 from .discover import InputFile
 
 __all__ = [
+    "Derived",
     "FileResult",
+    "derive",
     "is_notice_page",
     "looks_like_web_page",
     "notice_of",
     "process_bytes",
     "process_file",
+    "status_and_error",
     "with_linked_files",
 ]
 
@@ -52,8 +57,76 @@ class FileResult:
         return (doc.n_pages or 0) if doc else 0
 
 
+_STAGES = ("extract", "normalize", "fetch", "load")  # the order problems are told in
+
+
+def status_and_error(
+    problems: Sequence[tuple[str, str]], *, failed: bool = False
+) -> tuple[str, str | None]:
+    """A document's status and plain error from its (stage, message) problems.
+
+    `note` problems are kept with the document but change neither. One function for
+    ingest and rebuild, so both tell the same story.
+    """
+    counted = sorted(
+        (p for p in problems if p[0] != "note"),
+        key=lambda p: _STAGES.index(p[0]) if p[0] in _STAGES else len(_STAGES),
+    )
+    error = "; ".join(message for _, message in counted) or None
+    if failed:
+        return "failed", error
+    return ("partial" if counted else "ok"), error
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the normalizers made of one extracted document."""
+
+    role: str | None
+    records: tuple[object, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()  # ("normalize", message)
+
+
+def derive(
+    document: Document,
+    *,
+    pii_key: bytes,
+    parent: Notice | None = None,
+    linked: Sequence[tuple[Link, str]] = (),
+) -> Derived:
+    """Normalise one extracted document: the one way records are made, at ingest and at
+    rebuild. As an attachment of `parent`, its programmes are the parent notice's;
+    `linked` pairs a page's attachment links with the documents they were read as."""
+    try:
+        normalized = normalize(document, pii_key=pii_key)
+        records = normalized.records
+        if parent is not None:
+            # An attachment's programmes are its page notice's (and only the page's).
+            records = tuple(r for r in records if not isinstance(r, PlanProject))
+            records += normalize_attachment(document, parent=parent)
+        if linked:
+            records = _with_attachment_files(records, linked)
+    except Exception as e:  # a rule bug must not stop the batch
+        log.exception("normalising %s failed", document.source_uri)
+        return Derived(None, (), (("normalize", f"could not read the content: {e!r}"),))
+    return Derived(normalized.role, records, tuple(("normalize", p) for p in normalized.problems))
+
+
+def _with_attachment_files(
+    records: tuple[object, ...], linked: Sequence[tuple[Link, str]]
+) -> tuple[object, ...]:
+    attachments = [r for r in records if isinstance(r, Attachment)]
+    files = iter(link_attachment_files(attachments, list(linked)))
+    return tuple(next(files) if isinstance(r, Attachment) else r for r in records)
+
+
 def process_file(
-    item: InputFile, *, limits: Limits, pii_key: bytes, parent: Notice | None = None
+    item: InputFile,
+    *,
+    limits: Limits,
+    pii_key: bytes,
+    parent: Notice | None = None,
+    parent_doc_id: str | None = None,
 ) -> FileResult:
     """Read, extract and normalise one file (as an attachment of `parent`, if given)."""
     try:
@@ -63,9 +136,10 @@ def process_file(
             doc_id=item.doc_id,
             source_uri=item.source_uri,
             n_bytes=item.n_bytes,
-            parent_doc_id=parent.notice_id if parent else None,
+            parent_doc_id=parent_doc_id,
             status="failed",
             error=f"cannot read the file: {e.strerror or e}",
+            extractor_version=EXTRACTOR_VERSION,
         )
         return FileResult(unit)
     return process_bytes(
@@ -75,6 +149,7 @@ def process_file(
         limits=limits,
         pii_key=pii_key,
         parent=parent,
+        parent_doc_id=parent_doc_id,
     )
 
 
@@ -86,6 +161,7 @@ def process_bytes(
     limits: Limits,
     pii_key: bytes,
     parent: Notice | None = None,
+    parent_doc_id: str | None = None,
 ) -> FileResult:
     """Extract and normalise one file's bytes (as an attachment of `parent`, if given)."""
     seconds: dict[str, float] = {}
@@ -94,7 +170,8 @@ def process_bytes(
         doc_id=doc_id,
         source_uri=source_uri,
         n_bytes=len(data),
-        parent_doc_id=parent.notice_id if parent else None,
+        parent_doc_id=parent_doc_id,
+        extractor_version=EXTRACTOR_VERSION,
     )
     started = time.perf_counter()
     try:
@@ -110,37 +187,20 @@ def process_bytes(
     finally:
         seconds["extract"] = time.perf_counter() - started
 
-    problems = [("extract", p) for p in document.problems]
     started = time.perf_counter()
-    try:
-        normalized = normalize(document, pii_key=pii_key)
-        records = normalized.records
-        if parent is not None:
-            # An attachment's programmes are its page notice's (and only the page's).
-            records = tuple(r for r in records if not isinstance(r, PlanProject))
-            records += normalize_attachment(document, parent=parent)
-    except Exception as e:
-        log.exception("normalising %s failed", source_uri)
-        problems.append(("normalize", f"could not read the content: {e!r}"))
-        unit = base(
-            status="partial",
-            error=f"text extracted, but reading its content failed: {e!r}",
-            media_type=document.media_type,
-            document=document,
-            problems=problems,
-        )
-        return FileResult(unit, seconds)
-    finally:
-        seconds["normalize"] = time.perf_counter() - started
-    problems += [("normalize", p) for p in normalized.problems]
+    derived = derive(document, pii_key=pii_key, parent=parent)
+    seconds["normalize"] = time.perf_counter() - started
+    problems = [*(("extract", p) for p in document.problems), *derived.problems]
+    status, error = status_and_error(problems)
     unit = base(
-        status="partial" if problems else "ok",
-        error="; ".join(message for _, message in problems) or None,
+        status=status,
+        error=error,
         media_type=document.media_type,
-        role=normalized.role,
+        role=derived.role,
         document=document,
-        records=records,
+        records=derived.records,
         problems=problems,
+        normalizer_version=normalizer_version(),
     )
     return FileResult(unit, seconds)
 
@@ -176,7 +236,8 @@ def with_linked_files(
 
     `problems` are the page's links that were refused or could not be fetched; a linked
     file that could not be read is one more. Any of them makes the page `partial`.
-    `notes` are recorded with the page's problems but leave its status and error alone.
+    `notes` are recorded with the page's problems (stage `note`) but leave its status and
+    error alone.
     """
     unit = page.unit
     messages = list(problems) + [
@@ -184,23 +245,20 @@ def with_linked_files(
         for link, child in files
         if child.unit.status == "failed"
     ]
-    attachments = [r for r in unit.records if isinstance(r, Attachment)]
-    linked = iter(
-        link_attachment_files(attachments, [(link, child.unit.doc_id) for link, child in files])
-    )
-    records = tuple(next(linked) if isinstance(r, Attachment) else r for r in unit.records)
-    if not messages and not notes and records == tuple(unit.records):
-        return page
-    status, error = unit.status, unit.error
-    problems_now = [*unit.problems, *(("fetch", m) for m in messages)]
-    if messages:
-        status = "partial" if status == "ok" else status
-        error = "; ".join(m for _, m in problems_now)
+    targets = [(link, child.unit.doc_id) for link, child in files]
+    records = _with_attachment_files(tuple(unit.records), targets) if targets else unit.records
+    all_problems = [
+        *unit.problems,
+        *(("fetch", m) for m in messages),
+        *(("note", n) for n in notes),
+    ]
+    status, error = status_and_error(all_problems, failed=unit.status == "failed")
     changed = dataclasses.replace(
         unit,
         records=records,
-        problems=[*problems_now, *(("fetch", n) for n in notes)],
+        problems=all_problems,
         status=status,
         error=error,
+        targets=targets,
     )
     return FileResult(changed, page.seconds)

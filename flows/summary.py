@@ -31,6 +31,7 @@ class RunSummary:
     table_counts: dict[str, int] = field(default_factory=dict)
     checks: dict[str, int] = field(default_factory=dict)  # check -> offending rows
     files_published: int = 0
+    rederived: int = 0  # documents derived again from raw (the rules changed)
     elapsed_seconds: float = 0.0
 
     def add(self, result: FileResult, rows: int) -> None:
@@ -73,6 +74,7 @@ class RunSummary:
             f"- files processed: {len(self.outcomes)} "
             f"(ok {counts['ok']}, partial {counts['partial']}, failed {counts['failed']})",
             f"- files skipped (unchanged): {len(self.skipped)}",
+            f"- documents derived again from raw (rules changed): {self.rederived}",
             f"- rows loaded: {self.rows_loaded}",
             f"- pages: {self.pages}",
             f"- time: {self.elapsed_seconds:.1f} s "

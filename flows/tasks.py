@@ -33,14 +33,24 @@ def discover_task(sources: list[str]) -> tuple[list[InputFile], list[str]]:
 
 @task(name="extract-and-normalize", cache_policy=NO_CACHE, retries=0)
 def process_task(
-    item: InputFile, settings: Settings, pii_key: bytes, parent: Notice | None = None
+    item: InputFile,
+    settings: Settings,
+    pii_key: bytes,
+    parent: Notice | None = None,
+    parent_doc_id: str | None = None,
 ) -> FileResult:
-    return process_file(item, limits=settings.limits, pii_key=pii_key, parent=parent)
+    return process_file(
+        item, limits=settings.limits, pii_key=pii_key, parent=parent, parent_doc_id=parent_doc_id
+    )
 
 
 @task(name="extract-and-normalize-fetched", cache_policy=NO_CACHE, retries=0)
 def process_fetched_task(
-    fetched: Fetched, settings: Settings, pii_key: bytes, parent: Notice | None = None
+    fetched: Fetched,
+    settings: Settings,
+    pii_key: bytes,
+    parent: Notice | None = None,
+    parent_doc_id: str | None = None,
 ) -> FileResult:
     assert fetched.content is not None and fetched.doc_id is not None
     return process_bytes(
@@ -50,6 +60,7 @@ def process_fetched_task(
         limits=settings.limits,
         pii_key=pii_key,
         parent=parent,
+        parent_doc_id=parent_doc_id,
     )
 
 
@@ -78,6 +89,7 @@ def load_result(warehouse: Warehouse, result: FileResult, summary: RunSummary) -
             n_bytes=unit.n_bytes,
             parent_doc_id=unit.parent_doc_id,
             problems=[("load", str(e))],
+            extractor_version=unit.extractor_version,
         )
         rows = warehouse.load(failed)
         result = FileResult(failed, result.seconds)

@@ -22,6 +22,7 @@ from .attachments import extract_attachments
 from .citations import extract_citations
 from .dates import parse_date
 from .docnumbers import DocNumber, find_doc_numbers
+from .identity import notice_identity
 from .notice_header import (
     NoticeLine,
     TitleSpan,
@@ -190,8 +191,11 @@ def _notice(
     if signature is None or signature.issued_date is None:
         problems.append("no issue date found: no date line under the signature")
     region, level = place_of_issuer(issuer, number, title)
+    issued = signature.issued_date if signature else None
     notice = Notice(
-        notice_id=doc.doc_id,
+        notice_id=notice_identity(
+            doc_number=number, issuer=issuer, title=title, issued_date=issued, doc_id=doc.doc_id
+        ),
         source_uri=doc.source_uri,
         title=title,
         issuer=issuer,
@@ -203,7 +207,7 @@ def _notice(
         doc_number_serial=number.serial if number else None,
         doc_type=classify_doc_type(title),
         plan_year=plan_year_of(title, doc.text),
-        issued_date=signature.issued_date if signature else None,
+        issued_date=issued,
         published_date=_published(doc, lines, title_span),
     )
     return notice, number

@@ -20,10 +20,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from extractors.model import Document
+from extractors.model import Document, Link
 from normalizers.records import table_of
 
 from .errors import WarehouseError
+from .raw import document_rows, read_document
 
 __all__ = ["LoadUnit", "Warehouse", "record_table"]
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Record types declare their table with `normalizers.records.stored_in`; these are
 # every table that holds rows per producing document (column doc_id), in deletion order.
-_RAW_TABLES = ("raw.text_blocks", "raw.table_cells", "raw.links", "raw.problems")
+_RAW_TABLES = ("raw.text_blocks", "raw.tables", "raw.table_cells", "raw.links", "raw.problems")
 
 
 def record_table(record: object) -> str:
@@ -59,6 +60,9 @@ class LoadUnit:
     records: Sequence[object] = ()
     problems: Sequence[tuple[str, str]] = ()  # (stage, message)
     ingested_at: datetime = field(default_factory=datetime.now)
+    targets: Sequence[tuple[Link, str]] = ()  # a page's attachment links -> documents read
+    extractor_version: str | None = None
+    normalizer_version: str | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -82,46 +86,14 @@ def _record_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
+def _problem_rows(doc_id: str, problems: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"doc_id": doc_id, "stage": stage, "message": message} for stage, message in problems]
+
+
 def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
-    doc = unit.document
-    rows: dict[str, list[dict[str, Any]]] = {
-        "raw.problems": [
-            {"doc_id": unit.doc_id, "stage": stage, "message": message}
-            for stage, message in unit.problems
-        ]
-    }
-    if doc is None:
-        return rows
-    rows["raw.text_blocks"] = [
-        {
-            "doc_id": unit.doc_id,
-            "item_no": b.order,
-            "page": b.page,
-            "kind": b.kind,
-            "style": " ".join(b.style) or None,
-            "text": b.text,
-        }
-        for b in doc.blocks
-    ]
-    rows["raw.table_cells"] = [
-        {
-            "doc_id": unit.doc_id,
-            "table_no": table_no,
-            "item_no": t.order,
-            "page": t.page,
-            "row": c.row,
-            "col": c.col,
-            "rowspan": c.rowspan,
-            "colspan": c.colspan,
-            "text": c.text,
-        }
-        for table_no, t in enumerate(doc.tables, start=1)
-        for c in t.cells
-    ]
-    rows["raw.links"] = [
-        {"doc_id": unit.doc_id, "link_no": i, "text": link.text, "href": link.href}
-        for i, link in enumerate((k for k in doc.links if k.role == "attachment"), start=1)
-    ]
+    rows = {"raw.problems": _problem_rows(unit.doc_id, unit.problems)}
+    if unit.document is not None:
+        rows |= document_rows(unit.document, doc_id=unit.doc_id, targets=unit.targets)
     return rows
 
 
@@ -137,9 +109,11 @@ class Warehouse:
         and private that have a `doc_id` column (the tables records declare)."""
         if self._doc_tables is None:
             rows = self.con.execute(
-                "SELECT DISTINCT schema_name || '.' || table_name FROM duckdb_columns() "
-                "WHERE database_name = current_database() AND column_name = 'doc_id' "
-                "AND schema_name IN ('staging', 'private') ORDER BY 1"
+                "SELECT DISTINCT c.schema_name || '.' || c.table_name FROM duckdb_columns() c "
+                "JOIN duckdb_tables() t ON t.database_name = c.database_name "
+                "AND t.schema_name = c.schema_name AND t.table_name = c.table_name "
+                "WHERE c.database_name = current_database() AND c.column_name = 'doc_id' "
+                "AND c.schema_name IN ('staging', 'private') ORDER BY 1"
             ).fetchall()
             self._doc_tables = (*_RAW_TABLES, *(r[0] for r in rows))
         return self._doc_tables
@@ -147,6 +121,99 @@ class Warehouse:
     def is_loaded(self, doc_id: str) -> bool:
         row = self.con.execute("SELECT 1 FROM raw.documents WHERE doc_id = ?", [doc_id]).fetchone()
         return row is not None
+
+    def is_current(self, doc_id: str, extractor_version: str) -> bool:
+        """Loaded, and extracted by this extractor version (else it is read again)."""
+        row = self.con.execute(
+            "SELECT 1 FROM raw.documents WHERE doc_id = ? AND extractor_version = ?",
+            [doc_id, extractor_version],
+        ).fetchone()
+        return row is not None
+
+    # Deriving staging again from raw.
+    def derivable(self, *, stale_for: str | None = None) -> list[tuple[str, str | None]]:
+        """(doc_id, parent_doc_id) of every document raw holds an extraction of, parents
+        first; only those derived by another normalizer version than `stale_for`, if given."""
+        sql = (
+            "SELECT doc_id, parent_doc_id FROM raw.documents WHERE status <> 'failed' "
+            "AND media_type IS NOT NULL AND extractor_version IS NOT NULL"
+        )
+        params: list[object] = []
+        if stale_for is not None:
+            sql += " AND normalizer_version IS DISTINCT FROM ?"
+            params.append(stale_for)
+        sql += " ORDER BY parent_doc_id IS NOT NULL, source_uri, doc_id"
+        return [(r[0], r[1]) for r in self.con.execute(sql, params).fetchall()]
+
+    def read_document(self, doc_id: str) -> Document | None:
+        """The extraction raw holds for `doc_id` (None for a failed file)."""
+        return read_document(self.con, doc_id)
+
+    def kept_problems(self, doc_id: str) -> list[tuple[str, str]]:
+        """A document's problems of every stage but `normalize`, as recorded."""
+        rows = self.con.execute(
+            "SELECT stage, message FROM raw.problems WHERE doc_id = ? AND stage <> 'normalize' "
+            "ORDER BY rowid",
+            [doc_id],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def link_targets(self, doc_id: str) -> list[tuple[Link, str]]:
+        """A page's attachment links with the documents they were read as."""
+        rows = self.con.execute(
+            "SELECT text, href, role, target_doc_id FROM raw.links WHERE doc_id = ? "
+            "AND target_doc_id IS NOT NULL ORDER BY link_no",
+            [doc_id],
+        ).fetchall()
+        return [(Link(text=r[0] or "", href=r[1] or "", role=r[2]), r[3]) for r in rows]
+
+    def rows_of(self, table: str, doc_id: str) -> list[dict[str, Any]]:
+        """The rows `doc_id` produced in a staging or private table, as dicts."""
+        if table not in self.doc_tables():
+            raise WarehouseError(f"{table} holds no rows per document")
+        cursor = self.con.execute(
+            f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", [doc_id]
+        )
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def rederive(
+        self,
+        doc_id: str,
+        *,
+        role: str | None,
+        records: Sequence[object],
+        problems: Sequence[tuple[str, str]],
+        status: str,
+        error: str | None,
+        normalizer_version: str,
+    ) -> int:
+        """Replace what a document's raw extraction was derived into, raw left as it is.
+
+        `problems` are the document's problems of every stage (normalize included); its
+        staging and private rows are replaced by `records`. One transaction.
+        """
+        unit = LoadUnit(doc_id=doc_id, source_uri="", status=status, records=records)
+        tables = _record_rows(unit)
+        self.con.begin()
+        try:
+            for table in self.doc_tables():
+                if not table.startswith("raw."):
+                    self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            self.con.execute("DELETE FROM raw.problems WHERE doc_id = ?", [doc_id])
+            self._insert("raw.problems", _problem_rows(doc_id, problems))
+            for table, rows in tables.items():
+                self._insert(table, rows)
+            self.con.execute(
+                "UPDATE raw.documents SET role = ?, status = ?, error = ?, normalizer_version = ? "
+                "WHERE doc_id = ?",
+                [role, status, error, normalizer_version, doc_id],
+            )
+            self.con.commit()
+        except Exception as e:
+            self.con.rollback()
+            raise WarehouseError(f"deriving {doc_id} again failed and was rolled back: {e}") from e
+        return sum(len(rows) for rows in tables.values())
 
     def _delete(self, doc_ids: Iterable[str]) -> None:
         ids = list(doc_ids)
@@ -188,6 +255,9 @@ class Warehouse:
             "ocr_confidence": doc.ocr_confidence if doc else None,
             "role": unit.role,
             "ingested_at": unit.ingested_at,
+            "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True) if doc else None,
+            "extractor_version": unit.extractor_version,
+            "normalizer_version": unit.normalizer_version,
         }
         tables = {"raw.documents": [document_row], **_document_rows(unit), **_record_rows(unit)}
         self.con.begin()

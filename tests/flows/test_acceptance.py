@@ -35,8 +35,9 @@ def warehouse(
 
 
 def _notice_id(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """The notice a file carries (every rendition of a notice gives the same one)."""
     row = con.execute(
-        "SELECT doc_id FROM curated.documents WHERE source_uri = ?", [str(path)]
+        "SELECT notice_id FROM curated.notice_documents WHERE source_uri = ?", [str(path)]
     ).fetchone()
     assert row, path
     return str(row[0])

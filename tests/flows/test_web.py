@@ -359,8 +359,8 @@ def test_attachment_files_missing_next_to_a_saved_page_are_noted_not_partial(
     problems = _query(settings.db, "SELECT stage, message FROM raw.problems ORDER BY message")
     missing = "attachment file not found: "
     assert [(stage, message.split(" (no file")[0]) for stage, message in problems] == [
-        ("fetch", missing + "./20210408-附件2%263%202020年高级研修项目学员满意度测评表.xlsx"),
-        ("fetch", missing + "./20210416-附件1%20工程2021年高级研修项目计划表.xlsx"),
+        ("note", missing + "./20210408-附件2%263%202020年高级研修项目学员满意度测评表.xlsx"),
+        ("note", missing + "./20210416-附件1%20工程2021年高级研修项目计划表.xlsx"),
     ]
 
 

@@ -1,5 +1,5 @@
 -- A notice states each (program_level, term) at most once.
 SELECT notice_id, program_level, term, count(*) AS n
-FROM staging.policy_terms
+FROM curated.policy_terms
 GROUP BY ALL
 HAVING count(*) > 1;

@@ -1,5 +1,5 @@
 -- Budget final accounts (经费决算表) with checks (data contract: curated.budget_sheets).
--- cap_yuan: the funding cap of the plan notice that lists the form's project, matched by
+-- cap_yuan: the funding cap of the plan (in force) that lists the form's project, matched by
 -- name (and host) within the year the class started; NULL when no such notice is loaded
 -- or the project is self-funded (自筹经费).
 CREATE OR REPLACE VIEW curated.budget_sheets AS
@@ -10,7 +10,7 @@ projects AS (
     SELECT
         p.*,
         regexp_replace(p.project_name, '[\s“”"《》（）()·—-]', '', 'g') AS name_key
-    FROM staging.plan_projects AS p
+    FROM curated.effective_plan_projects AS p
 ),
 candidates AS (
     SELECT
@@ -36,7 +36,7 @@ caps AS (
         b.form_id,
         CASE WHEN b.funding_type = '自筹经费' THEN NULL ELSE t.value_max END AS cap_yuan
     FROM best AS b
-    LEFT JOIN staging.policy_terms AS t
+    LEFT JOIN curated.policy_terms AS t
       ON t.notice_id = b.notice_id
      AND t.term = 'funding_cap'
      AND (t.program_level IS NULL OR b.program_level IS NULL

@@ -15,7 +15,9 @@ final AS (
         n_tables,
         ingested_at,
         ocr_used,
-        ocr_confidence
+        ocr_confidence,
+        extractor_version,
+        normalizer_version
     FROM documents
 )
 SELECT * FROM final ORDER BY source_uri;

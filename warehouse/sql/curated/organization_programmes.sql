@@ -1,7 +1,8 @@
 -- Which programmes each organisation hosts (承办) or puts forward (申报), by canonical name.
 CREATE OR REPLACE VIEW curated.organization_programmes AS
 WITH mentions AS (
-    SELECT * FROM staging.organization_mentions
+    -- The plans in force: each notice once, amendments applied.
+    SELECT * FROM staging.effective_org_mentions
 ),
 final AS (
     SELECT DISTINCT

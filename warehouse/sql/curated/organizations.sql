@@ -4,7 +4,8 @@
 -- host and applicant are the same organisation, counts once.
 CREATE OR REPLACE VIEW curated.organizations AS
 WITH mentions AS (
-    SELECT * FROM staging.organization_mentions
+    -- The plans in force: each notice once, amendments applied.
+    SELECT * FROM staging.effective_org_mentions
 ),
 final AS (
     SELECT

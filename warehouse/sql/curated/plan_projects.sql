@@ -1,7 +1,10 @@
 -- The programmes a plan lists (data contract: curated.plan_projects).
 CREATE OR REPLACE VIEW curated.plan_projects AS
 WITH projects AS (
-    SELECT * FROM staging.plan_projects
+    -- Only the rows of the notice's primary rendition (and the files it attaches).
+    SELECT x.*
+    FROM staging.plan_projects AS x
+    JOIN staging.notice_sources AS s ON s.notice_id = x.notice_id AND s.doc_id = x.doc_id
 ),
 final AS (
     SELECT

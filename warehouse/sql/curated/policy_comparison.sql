@@ -8,16 +8,16 @@
 CREATE OR REPLACE VIEW curated.policy_comparison AS
 WITH notices AS (
     SELECT notice_id, region, plan_year, issuer, doc_number, doc_type, issued_date
-    FROM staging.notices
-    QUALIFY row_number() OVER (PARTITION BY notice_id ORDER BY doc_id) = 1
+    FROM curated.notices
+    WHERE doc_type <> 'plan_amendment'
 ),
 terms AS (
-    SELECT * FROM staging.policy_terms
+    SELECT * FROM curated.policy_terms
 ),
 stated_levels AS (
     SELECT notice_id, program_level FROM terms WHERE program_level IS NOT NULL
     UNION
-    SELECT notice_id, program_level FROM staging.plan_projects WHERE program_level IS NOT NULL
+    SELECT notice_id, program_level FROM curated.plan_projects WHERE program_level IS NOT NULL
 ),
 notice_levels AS (
     SELECT notice_id, program_level FROM stated_levels

@@ -2,7 +2,8 @@
 -- several topics counts under each (normalizers/topics.py, 其他 when none matched).
 CREATE OR REPLACE VIEW curated.topics_by_year AS
 WITH topics AS (
-    SELECT * FROM staging.project_topics
+    -- The plans in force: each notice once, amendments applied.
+    SELECT * FROM staging.effective_project_topics
 ),
 final AS (
     SELECT

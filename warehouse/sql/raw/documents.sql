@@ -14,5 +14,8 @@ CREATE TABLE IF NOT EXISTS raw.documents (
     ocr_used        BOOLEAN,
     ocr_confidence  DOUBLE,
     role            VARCHAR,               -- notice | form | other
-    ingested_at     TIMESTAMP NOT NULL
+    ingested_at     TIMESTAMP NOT NULL,
+    meta            VARCHAR,               -- the extractor's key/value notes (JSON object)
+    extractor_version  VARCHAR,            -- extractors.EXTRACTOR_VERSION that produced raw
+    normalizer_version VARCHAR             -- the rules that derived staging from raw
 );

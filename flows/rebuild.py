@@ -1,0 +1,123 @@
+"""Deriving staging (and so curated) again from `raw`, with no source file read.
+
+`rederive` runs the normalizers over the extractions `raw` holds — pages before the
+files they attach, so an attachment is read as its page notice's, as at ingest — and
+replaces each document's staging rows, one transaction per document. `ingest` calls it
+for the documents a different normalizer version derived (a rule fixed since); the
+`rebuild` command for every document. No extractor, LibreOffice or OCR runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from normalizers.records import Notice
+from normalizers.version import normalizer_version
+from warehouse import Warehouse, WarehouseError, connect, publish, run_checks
+
+from .settings import Settings, load_settings
+from .steps import derive, status_and_error
+
+__all__ = ["RederiveResult", "rebuild_flow", "rederive", "rederive_task"]
+
+log = logging.getLogger(__name__)
+
+_STAGE_ORDER = {"extract": 0, "normalize": 1, "fetch": 2, "load": 3, "note": 4}
+
+
+@dataclass
+class RederiveResult:
+    documents: int = 0
+    rows: int = 0
+    failures: list[str] = field(default_factory=list)  # "doc_id: message"
+    version: str = ""
+
+
+def _notice(warehouse: Warehouse, doc_id: str) -> Notice | None:
+    rows = warehouse.rows_of("staging.notices", doc_id)
+    if not rows:
+        return None
+    names = {f.name for f in dataclasses.fields(Notice)}
+    return Notice(**{k: v for k, v in rows[0].items() if k in names})
+
+
+def rederive(
+    warehouse: Warehouse,
+    *,
+    pii_key: bytes,
+    stale_only: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> RederiveResult:
+    """Derive staging again from raw: every document, or those of another rule version."""
+    version = normalizer_version()
+    todo = warehouse.derivable(stale_for=version if stale_only else None)
+    result = RederiveResult(version=version)
+    notices: dict[str, Notice | None] = {}
+    for n, (doc_id, parent_doc_id) in enumerate(todo, start=1):
+        document = warehouse.read_document(doc_id)
+        if document is None:
+            continue
+        parent = None
+        if parent_doc_id is not None:
+            if parent_doc_id not in notices:
+                notices[parent_doc_id] = _notice(warehouse, parent_doc_id)
+            parent = notices[parent_doc_id]
+        derived = derive(
+            document, pii_key=pii_key, parent=parent, linked=warehouse.link_targets(doc_id)
+        )
+        notices[doc_id] = next((r for r in derived.records if isinstance(r, Notice)), None)
+        problems = sorted(
+            [*warehouse.kept_problems(doc_id), *derived.problems],
+            key=lambda p: _STAGE_ORDER.get(p[0], len(_STAGE_ORDER)),
+        )
+        status, error = status_and_error(problems)
+        try:
+            result.rows += warehouse.rederive(
+                doc_id,
+                role=derived.role,
+                records=derived.records,
+                problems=problems,
+                status=status,
+                error=error,
+                normalizer_version=version,
+            )
+        except WarehouseError as e:
+            log.error("%s", e)
+            result.failures.append(f"{document.source_uri}: {e}")
+            continue
+        result.documents += 1
+        if progress is not None:
+            progress(document.source_uri, n, len(todo))
+    return result
+
+
+@task(name="rederive", cache_policy=NO_CACHE)
+def rederive_task(db: str, pii_key: bytes, stale_only: bool) -> RederiveResult:
+    con = connect(db)
+    try:
+        return rederive(Warehouse(con), pii_key=pii_key, stale_only=stale_only)
+    finally:
+        con.close()
+
+
+@flow(name="rebuild")
+def rebuild_flow(settings: Settings | None = None) -> tuple[RederiveResult, int, int]:
+    """Derive staging and curated again from raw alone, then publish.
+
+    Returns the rederive result, the number of data-check findings and files published.
+    """
+    settings = settings or load_settings()
+    result = rederive_task(str(settings.db), settings.pii_key(), stale_only=False)
+    con = connect(settings.db)
+    try:
+        findings = sum(run_checks(con).values())
+        published = len(publish(con, settings.out))
+    finally:
+        con.close()
+    return result, findings, published
