@@ -264,16 +264,6 @@ def changes_in_sentence(text: str, *, subject: str | None = None) -> list[FoundC
             return before[-1].name
         return subject
 
-    for match in patterns.field_change.finditer(text):
-        programme = subject_before(match.start())
-        if programme is None:
-            continue
-        field_name = next(f for w, f in patterns.fields if w == match.group("field"))
-        value_spans.append((match.start("verb"), match.end()))
-        if match.group("old"):
-            value_spans.append((match.start("old"), match.end("old")))
-        change = _field_change(field_name, programme, match.group("old"), match.group("new"))
-        found.append((match.start(), change))
     for item in names:
         if _inside(item, value_spans):
             continue
@@ -292,6 +282,16 @@ def changes_in_sentence(text: str, *, subject: str | None = None) -> list[FoundC
             subjects.add(item.start)
             change = _field_change("host_org", item.name, None, host.group("new"))
             found.append((item.start, change))
+    for match in patterns.field_change.finditer(text):
+        programme = subject_before(match.start())
+        if programme is None:
+            continue
+        field_name = next(f for w, f in patterns.fields if w == match.group("field"))
+        value_spans.append((match.start("verb"), match.end()))
+        if match.group("old"):
+            value_spans.append((match.start("old"), match.end("old")))
+        change = _field_change(field_name, programme, match.group("old"), match.group("new"))
+        found.append((match.start(), change))
     kinds = _kind_positions(text)
     for item in names:
         if item.start in subjects or _inside(item, value_spans) or not kinds:
