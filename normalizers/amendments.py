@@ -10,7 +10,8 @@ Two shapes, read in reading order:
 * sentences of the body: "同意将“XX”承办单位由A调整为B", "“XX”举办时间由5月调整为9月",
   "“XX”延期至10月举办", "“XX”改由B承办", "“XX”项目名称变更为“YY”", "撤销“XX”“ZZ”项目",
   "增补“XX”…由B承办". A programme is a quoted name (“…”, 「…」, 《…》) that ends like
-  one (…研修班, …项目) or is followed by 项目;
+  one (…研修班, …项目) or is followed by 项目. List items under a lead-in
+  ("撤销以下项目：" / "1.XX高级研修班（承办单位：甲大学）；") take the lead-in's change;
 * tables: a change table (项目名称 with 调整事项 / 调整前 / 调整后 / 原承办单位 /
   调整后承办单位 … columns; a 调整内容 cell may itself be a clause "承办单位由A调整为B"),
   or an ordinary programme table (项目名称 / 承办单位 / 申报单位, the header machinery of
@@ -54,6 +55,12 @@ _CLAUSE_TEXT = r"[^，,。；;：:]"
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、]\s*)"
 )
+# A list item under a lead-in: "1.", "（一）", "一、"; its name and its host.
+_LIST_ITEM = re.compile(
+    r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
+)
+_ITEM_NAME = re.compile(r"^([^（(，,：:；;。]+)")
+_ITEM_HOST = re.compile(r"承办单位[：:为]?(?P<host>[^）)，,；;。]+)")
 _TITLE_YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
 _EMPTY_VALUES = frozenset({"", "—", "-", "–", "－", "/", "／", "无", "——", "\\"})
 _HEADER_ROWS_TO_SCAN = 4
@@ -605,21 +612,47 @@ def _segments(doc: Document) -> list[tuple[tuple[Block, ...], Table | None]]:
     return segments
 
 
+def _listed(text: str, kind: str) -> list[FoundChange]:
+    """The programme of one list item under a lead-in ("撤销以下项目：" / "1.XX高级研修班
+    （承办单位：甲大学）"): quoted, or the item's text up to its first bracket or comma."""
+    names = [item.name for item in _programmes(text)]
+    if not names:
+        bare = _ITEM_NAME.match(_ENUMERATOR.sub("", text, count=1))
+        name = clean_text(bare.group(1)) if bare is not None else ""
+        # Unquoted, only a full programme name counts: not "（一）财政资助项目".
+        endings = tuple(e for e in _patterns().programme_endings if len(e) >= 3)
+        if name.endswith(endings) and funding_type_of(name) is None:
+            names = [name]
+    host_match = _ITEM_HOST.search(text)
+    host = _value(host_match.group("host")) if host_match else None
+    if kind == "withdrawn":
+        return [FoundChange("withdrawn", name) for name in names]
+    return [FoundChange("added", name, new_value=name, host_org=host) for name in names]
+
+
 def _sentence_changes(doc: Document, blocks: tuple[Block, ...]) -> list[FoundChange]:
     found: list[FoundChange] = []
     part = Document(
         doc_id=doc.doc_id, source_uri=doc.source_uri, media_type=doc.media_type, blocks=blocks
     )
     subject: str | None = None
+    pending: str | None = None  # the kind a lead-in "撤销以下项目：" gives the items below it
     for sentence in iter_sentences(part):
-        changes = changes_in_sentence(sentence.text, subject=subject)
-        evidence = _evidence(sentence.text)
-        found.extend(replace(c, evidence=evidence, page=sentence.page) for c in changes)
-        names = _programmes(sentence.text)
-        if sentence.text.endswith(("；", ";")):
-            subject = names[-1].name if names else subject
+        text = sentence.text
+        names = _programmes(text)
+        is_item = bool(_LIST_ITEM.match(text))
+        changes = changes_in_sentence(text, subject=subject)
+        if pending is not None and is_item:
+            changes = changes or _listed(text, pending)
+        elif text.endswith(("：", ":")) and not names:
+            pending = _kind_named(text)
         else:
-            subject = None
+            pending = None
+        evidence = _evidence(text)
+        found.extend(replace(c, evidence=evidence, page=sentence.page) for c in changes)
+        # A programme named before a "；" is the subject of the clause after it.
+        carries = text.endswith(("；", ";"))
+        subject = (names[-1].name if names else subject) if carries else None
     return found
 
 

@@ -499,3 +499,24 @@ def test_normalize_notice_fills_changes_and_projects_of_an_amendment_only() -> N
     plan = normalize_notice(_doc(*body[:2], "关于印发2026年度高级研修项目计划的通知", *body[3:]))
     assert plan.notice.doc_type == "plan"
     assert plan.changes == ()
+
+
+def test_list_items_under_a_lead_in_take_its_change() -> None:
+    doc = _doc(
+        "经研究，决定撤销以下项目：",
+        "1.“甲高级研修班”（承办单位：甲大学）；",
+        "2.乙高级研修班（承办单位：乙大学）。",
+        "增补以下项目：",
+        "（一）丙高级研修班，承办单位：丙研究院。",
+        "请遵照执行。",
+        "3.丁高级研修班。",
+    )
+    amendment = _read(doc)
+    assert _changes(amendment) == [
+        (1, "withdrawn", "甲高级研修班", None, None, None),
+        (2, "withdrawn", "乙高级研修班", None, None, None),
+        (3, "added", "丙高级研修班", None, None, "丙高级研修班"),
+    ]
+    assert [(p.project_name, p.host_org) for p in amendment.projects] == [
+        ("丙高级研修班", "丙研究院")
+    ]
