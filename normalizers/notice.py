@@ -18,6 +18,7 @@ from pathlib import Path
 
 from extractors.model import Document
 
+from .amendments import read_amendment
 from .attachments import extract_attachments
 from .citations import extract_citations
 from .dates import parse_date
@@ -34,7 +35,7 @@ from .notice_header import (
     notice_lines,
 )
 from .projects import extract_projects
-from .records import Notice, NoticeRecords, PlanProject, PolicyTerm
+from .records import Notice, NoticeRecords, PlanChange, PlanProject, PolicyTerm
 from .regions import NATIONAL, locate_issuer, region_of_doc_prefix
 from .terms import extract_terms
 from .text import clean_text
@@ -64,7 +65,8 @@ _CITY_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区)(?!场)"
 class _DocTypeRules:
     programme_words: tuple[str, ...]
     excluded_words: tuple[str, ...]
-    rules: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    # (doc_type, word groups that must each have a word in the title, words it must not hold)
+    rules: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...]
     default: str
 
 
@@ -75,7 +77,11 @@ def _doc_type_rules() -> _DocTypeRules:
         programme_words=tuple(raw["programme_words"]),
         excluded_words=tuple(raw["excluded_words"]),
         rules=tuple(
-            (rule["doc_type"], tuple(tuple(group) for group in rule["all_of"]))
+            (
+                rule["doc_type"],
+                tuple(tuple(group) for group in rule["all_of"]),
+                tuple(rule.get("none_of", ())),
+            )
             for rule in raw["rules"]
         ),
         default=raw["default"],
@@ -83,7 +89,8 @@ def _doc_type_rules() -> _DocTypeRules:
 
 
 def classify_doc_type(title: str | None) -> str:
-    """plan | call_for_topics | call_for_applications | other, from the notice title."""
+    """plan | plan_amendment | call_for_topics | call_for_applications | other, from the
+    notice title."""
     rules = _doc_type_rules()
     if not title:
         return rules.default
@@ -91,7 +98,9 @@ def classify_doc_type(title: str | None) -> str:
         return rules.default
     if any(word in title for word in rules.excluded_words):
         return rules.default
-    for doc_type, groups in rules.rules:
+    for doc_type, groups, unless in rules.rules:
+        if any(word in title for word in unless):
+            continue
         if all(any(word in title for word in group) for group in groups):
             return doc_type
     return rules.default
@@ -238,6 +247,19 @@ def normalize_notice(doc: Document) -> NoticeRecords:
             region=notice.region,
             program_level=notice.issuer_level,
         )
+    changes: tuple[PlanChange, ...] = ()
+    if notice.doc_type == "plan_amendment":
+        # An amendment's tables are changes, not a plan: its programmes are those it
+        # names, with their values after the change.
+        amendment = read_amendment(
+            doc,
+            notice_id=notice.notice_id,
+            plan_year=notice.plan_year,
+            region=notice.region,
+            program_level=notice.issuer_level,
+            own_number=number.text if number else None,
+        )
+        changes, projects = amendment.changes, amendment.projects
     return NoticeRecords(
         notice=notice,
         terms=terms,
@@ -246,5 +268,6 @@ def normalize_notice(doc: Document) -> NoticeRecords:
         cited=extract_citations(
             doc, notice_id=notice.notice_id, own_number=number.text if number else None
         ),
+        changes=changes,
         problems=tuple(problems),
     )
