@@ -8,7 +8,7 @@ no domain records.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from extractors.model import Document
@@ -16,6 +16,7 @@ from extractors.model import Document
 from .enrich_records import enrich
 from .forms import normalize_form
 from .notice import looks_like_notice, normalize_notice
+from .pii import PiiToken
 
 __all__ = ["Normalized", "flatten_records", "normalize"]
 
@@ -38,8 +39,14 @@ def flatten_records(bundle: object) -> Iterator[object]:
                 yield item
 
 
-def normalize(doc: Document, *, pii_key: bytes) -> Normalized:
-    form = normalize_form(doc, pii_key=pii_key)
+def normalize(doc: Document, *, pii_key: bytes, vault: Iterable[PiiToken] = ()) -> Normalized:
+    """The role and records of `doc`.
+
+    `doc` may be redacted (`normalizers.pii.redact_document`): `vault` is then the
+    tokens its redaction returned, and the records equal those of the original.
+    """
+    entries = {entry.token: entry for entry in vault}
+    form = normalize_form(doc, pii_key=pii_key, vault=entries)
     if form is not None:
         return Normalized(
             role="form",

@@ -1,18 +1,124 @@
-"""Data checks: each `sql/checks/*.sql` is a SELECT returning the rows that break a rule."""
+"""Data checks: each `sql/checks/*.sql` is a SELECT returning the rows that break a rule.
+
+One more check cannot be a static file: `pii_in_clear` scans every text column of
+every table and view outside `private` (listed at run time from `duckdb_columns()`
+by `sql/scans/text_columns.sql`) for ID numbers and mobile numbers, with the very
+patterns `normalizers.pii.mask_text` masks. Each column with a hit is an error-level
+`Finding`, which shows the number masked, never in clear.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 import duckdb
 
-from .db import check_queries
+from normalizers.pii import PII_PATTERNS, mask_text
 
-__all__ = ["run_checks"]
+from .db import check_queries, sql_text
+
+__all__ = ["PII_CHECK", "Finding", "pii_findings", "run_checks"]
+
+log = logging.getLogger(__name__)
+
+PII_CHECK = "pii_in_clear"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Rows of one column that break a rule."""
+
+    check: str
+    severity: str  # error | warning
+    table: str  # schema.table
+    column: str
+    kind: str  # id_number | mobile
+    rows: int
+    example: str  # one offending value, masked
+
+    def __str__(self) -> str:
+        return (
+            f"{self.severity}: {self.check}: {self.table}.{self.column} holds {self.kind} "
+            f"in clear in {self.rows} rows (e.g. {self.example})"
+        )
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    """(schema, table) -> its text columns, for every table and view outside `private`."""
+    columns: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column in con.execute(sql_text("scans/text_columns.sql")).fetchall():
+        columns.setdefault((schema, table), []).append(column)
+    return columns
+
+
+def _values(schema: str, table: str, columns: list[str]) -> str:
+    """A SELECT of (table_name, column_name, value) over the non-NULL texts of `table`."""
+    source = f"{_identifier(schema)}.{_identifier(table)}"
+    return " UNION ALL ".join(
+        f"SELECT {_literal(f'{schema}.{table}')} AS table_name, {_literal(column)} AS column_name, "
+        f"CAST({_identifier(column)} AS VARCHAR) AS value FROM {source} "
+        f"WHERE {_identifier(column)} IS NOT NULL"
+        for column in columns
+    )
+
+
+def _scan(con: duckdb.DuckDBPyConnection, values: str) -> list[tuple[str, str, str, int, str]]:
+    """(table, column, kind, rows, one value found) per column and kind with a hit."""
+    selects = []
+    for kind, pattern in PII_PATTERNS.items():
+        hit = f"regexp_matches(value, {_literal(pattern)})"
+        selects.append(
+            f"SELECT table_name, column_name, {_literal(kind)}, count(*), "
+            f"min(regexp_extract(value, {_literal(pattern)}, 1)) "
+            f"FROM scanned WHERE {hit} GROUP BY table_name, column_name"
+        )
+    query = f"WITH scanned AS ({values}) " + " UNION ALL ".join(selects) + " ORDER BY 1, 2, 3"
+    return [(t, c, k, int(n), str(v)) for t, c, k, n, v in con.execute(query).fetchall()]
+
+
+def pii_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """One error per (table, column, kind) holding an ID number or a mobile in clear."""
+    tables = _text_columns(con)
+    if not tables:
+        return []
+    try:  # one query: the patterns are compiled once
+        hits = _scan(con, " UNION ALL ".join(_values(*name, cols) for name, cols in tables.items()))
+    except duckdb.Error:  # a view that cannot run: scan the others one by one
+        hits = []
+        for (schema, table), columns in tables.items():
+            try:
+                hits += _scan(con, _values(schema, table, columns))
+            except duckdb.Error as e:
+                log.warning("%s.%s: cannot scan for personal data: %s", schema, table, e)
+    return [
+        Finding(PII_CHECK, "error", table, column, kind, rows, mask_text(example))
+        for table, column, kind, rows, example in hits
+    ]
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Number of offending rows per check (0 = the rule holds)."""
+    """Number of offending rows per check (0 = the rule holds).
+
+    `pii_in_clear` is always there (its offending rows, all columns together); each
+    column with personal data in clear adds "pii_in_clear: schema.table.column".
+    """
     results: dict[str, int] = {}
     for name, sql in check_queries().items():
         row = con.execute(f"SELECT count(*) FROM ({sql.strip().rstrip(';')})").fetchone()
         results[name] = int(row[0]) if row else 0
+    findings = pii_findings(con)
+    results[PII_CHECK] = sum(finding.rows for finding in findings)
+    for finding in findings:
+        log.error("%s", finding)
+        name = f"{PII_CHECK}: {finding.table}.{finding.column}"
+        results[name] = results.get(name, 0) + finding.rows
     return results

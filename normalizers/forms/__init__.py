@@ -8,6 +8,8 @@ curated tables. A notice (titled "关于…的通知") and a blank template give
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from extractors.model import Document
 
@@ -27,6 +29,9 @@ from .records import (
 )
 from .satisfaction import read_satisfaction
 
+if TYPE_CHECKING:  # normalizers.pii imports this package
+    from ..pii import PiiToken
+
 __all__ = [
     "FORM_TYPES",
     "ApplicationForm",
@@ -42,10 +47,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def normalize_form(doc: Document, *, pii_key: bytes) -> FormRecords | None:
+def normalize_form(
+    doc: Document, *, pii_key: bytes, vault: Mapping[str, PiiToken] | None = None
+) -> FormRecords | None:
     """The records of a submitted form, or None when `doc` is not a filled-in known form.
 
-    `pii_key` is the secret that keys the hashes of ID numbers on attendance sheets.
+    `pii_key` is the secret that keys the hashes of ID numbers on attendance sheets;
+    `vault` (token -> PiiToken) resolves the ID tokens of a redacted document.
     """
     if not pii_key:
         raise ValueError("pii_key is empty: pass the secret key used to hash ID numbers")
@@ -72,7 +80,9 @@ def normalize_form(doc: Document, *, pii_key: bytes) -> FormRecords | None:
         if stats is not None:
             records = FormRecords(form_type, form_id, satisfaction_stats=stats)
     else:
-        attendance = read_attendance(doc, found, form_id=form_id, source_uri=uri, pii_key=pii_key)
+        attendance = read_attendance(
+            doc, found, form_id=form_id, source_uri=uri, pii_key=pii_key, vault=vault
+        )
         if attendance is not None:
             records = FormRecords(
                 form_type,

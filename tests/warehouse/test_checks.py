@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from extractors.registry import extract
 from normalizers.forms.records import BudgetSheet
+from normalizers.pii import ID_NUMBER_PATTERN, MOBILE_PATTERN, PiiToken, redact_document
+from normalizers.pipeline import normalize
 from normalizers.records import PolicyTerm
 from tests.warehouse.test_load import _unit
 from warehouse import LoadUnit, Warehouse, connect, run_checks
+from warehouse.checks import PII_CHECK, pii_findings
 
 
 def _budget(form_id: str, name: str, *, total: float, lines_sum: float, subsidy: float):
@@ -75,3 +81,99 @@ def test_implausible_terms_are_reported(warehouse: Warehouse) -> None:
     odd = PolicyTerm("c" * 64, "provincial", "participants", 60, 40, False, "person")
     warehouse.load(LoadUnit(**{**unit.__dict__, "records": (*unit.records, odd)}))
     assert run_checks(warehouse.con)["implausible_terms"] == 1
+
+
+# --- personal data in clear (pii_in_clear) ---------------------------------------------
+
+FORMS = Path(__file__).parents[1] / "fixtures" / "forms"
+SHEET = FORMS / "attendance_2026_integrated_circuits.docx"
+
+
+def _sheet_unit(*, redact: bool, pii_key: bytes) -> LoadUnit:
+    doc = extract(SHEET.read_bytes(), source_uri=str(SHEET))
+    vault: tuple[PiiToken, ...] = ()
+    if redact:
+        doc, vault = redact_document(doc, pii_key=pii_key)
+    read = normalize(doc, pii_key=pii_key, vault=vault)
+    return LoadUnit(
+        doc_id=doc.doc_id,
+        source_uri=doc.source_uri,
+        status="ok",
+        media_type="docx",
+        role=read.role,
+        document=doc,
+        records=(*read.records, *vault),
+    )
+
+
+def test_a_redacted_sheet_and_its_vault_leave_nothing_in_clear(
+    warehouse: Warehouse, pii_key: bytes
+) -> None:
+    warehouse.load(_sheet_unit(redact=True, pii_key=pii_key))
+    assert pii_findings(warehouse.con) == []
+    assert run_checks(warehouse.con)[PII_CHECK] == 0
+    vault = warehouse.con.execute(
+        "SELECT count(*), count(DISTINCT token), bool_and(id_valid) FROM private.pii_vault"
+    ).fetchone()
+    assert vault == (12, 12, True)
+    summary = warehouse.con.execute(
+        "SELECT n_rows, n_invalid_ids FROM curated.attendance_summary"
+    ).fetchone()
+    assert summary == (12, 0)
+    masked = warehouse.con.execute(
+        "SELECT id_masked FROM private.attendance_people ORDER BY row_no LIMIT 1"
+    ).fetchone()
+    assert masked == ("420103********5673",)
+
+
+def test_a_sheet_loaded_in_clear_is_reported_by_table_and_column_masked(
+    warehouse: Warehouse, pii_key: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    warehouse.load(_sheet_unit(redact=False, pii_key=pii_key))
+    findings = pii_findings(warehouse.con)
+    assert [(f.table, f.column, f.kind, f.rows, f.severity) for f in findings] == [
+        ("raw.table_cells", "text", "id_number", 12, "error"),
+        ("raw.table_cells", "text", "mobile", 12, "error"),
+    ]
+    assert re.fullmatch(r"4201\d\d\*{8}\d{3}[\dX]", findings[0].example)
+    assert re.fullmatch(r"1\d\d\*{4}\d{4}", findings[1].example)
+    with caplog.at_level(logging.ERROR, logger="warehouse.checks"):
+        checks = run_checks(warehouse.con)
+    assert checks[PII_CHECK] == 24
+    assert checks[f"{PII_CHECK}: raw.table_cells.text"] == 24
+    logged = caplog.text
+    assert "raw.table_cells.text" in logged and "ERROR" in logged
+    assert re.search(ID_NUMBER_PATTERN, logged) is None
+    assert re.search(MOBILE_PATTERN, logged) is None
+
+
+def test_a_planted_mobile_in_staging_is_found_in_its_table_and_views(warehouse: Warehouse) -> None:
+    unit = _unit(doc_id="b" * 64, source="planted.pdf")
+    planted = PolicyTerm(
+        "b" * 64,
+        "provincial",
+        "participants",
+        40,
+        60,
+        False,
+        "person",
+        evidence="名额40至60人，报名咨询：138-1234-5678；办公室电话：027-87654321",
+    )
+    warehouse.load(LoadUnit(**{**unit.__dict__, "records": (*unit.records, planted)}))
+    found = {(f.table, f.column, f.kind, f.example) for f in pii_findings(warehouse.con)}
+    assert ("staging.policy_terms", "evidence", "mobile", "138****5678") in found
+    assert ("curated.policy_terms", "evidence", "mobile", "138****5678") in found
+    assert {kind for _, _, kind, _ in found} == {"mobile"}  # the office number is no finding
+
+
+def test_a_planted_id_number_in_a_raw_text_block_is_found(warehouse: Warehouse) -> None:
+    warehouse.con.execute(
+        "INSERT INTO raw.text_blocks (doc_id, item_no, page, kind, text) "
+        "VALUES (?, 9, 1, 'paragraph', '学员身份证号 4201 0319 7503 1156 73')",
+        ["a" * 64],
+    )
+    findings = pii_findings(warehouse.con)
+    assert [(f.table, f.column, f.kind, f.rows, f.example) for f in findings] == [
+        ("raw.text_blocks", "text", "id_number", 1, "420103********5673")
+    ]
+    assert "error: pii_in_clear: raw.text_blocks.text" in str(findings[0])
