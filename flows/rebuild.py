@@ -13,11 +13,13 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from normalizers.records import Notice
+from normalizers.pii import PiiToken
+from normalizers.records import Notice, table_of
 from normalizers.version import normalizer_version
 from warehouse import Warehouse, WarehouseError, connect, publish, run_checks
 
@@ -39,12 +41,17 @@ class RederiveResult:
     version: str = ""
 
 
+_VAULT = table_of(PiiToken) or "private.pii_vault"
+
+
+def _fields(record_type: type, row: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(record_type)}
+    return {k: v for k, v in row.items() if k in names}
+
+
 def _notice(warehouse: Warehouse, doc_id: str) -> Notice | None:
-    rows = warehouse.rows_of("staging.notices", doc_id)
-    if not rows:
-        return None
-    names = {f.name for f in dataclasses.fields(Notice)}
-    return Notice(**{k: v for k, v in rows[0].items() if k in names})
+    rows = warehouse.rows_of(table_of(Notice) or "staging.notices", doc_id)
+    return Notice(**_fields(Notice, rows[0])) if rows else None
 
 
 def rederive(
@@ -68,8 +75,13 @@ def rederive(
             if parent_doc_id not in notices:
                 notices[parent_doc_id] = _notice(warehouse, parent_doc_id)
             parent = notices[parent_doc_id]
+        vault = [PiiToken(**_fields(PiiToken, row)) for row in warehouse.rows_of(_VAULT, doc_id)]
         derived = derive(
-            document, pii_key=pii_key, parent=parent, linked=warehouse.link_targets(doc_id)
+            document,
+            pii_key=pii_key,
+            parent=parent,
+            linked=warehouse.link_targets(doc_id),
+            vault=vault,
         )
         notices[doc_id] = next((r for r in derived.records if isinstance(r, Notice)), None)
         problems = sorted(

@@ -21,6 +21,7 @@ from pathlib import Path
 from extractors import EXTRACTOR_VERSION, ExtractionError, Limits, Link, MediaType, extract, sniff
 from extractors.model import Document
 from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
+from normalizers.pii import PiiToken, mask_text, redact_document
 from normalizers.pipeline import normalize
 from normalizers.records import Attachment, Notice, PlanProject
 from normalizers.version import normalizer_version
@@ -93,12 +94,15 @@ def derive(
     pii_key: bytes,
     parent: Notice | None = None,
     linked: Sequence[tuple[Link, str]] = (),
+    vault: Sequence[PiiToken] = (),
 ) -> Derived:
-    """Normalise one extracted document: the one way records are made, at ingest and at
-    rebuild. As an attachment of `parent`, its programmes are the parent notice's;
-    `linked` pairs a page's attachment links with the documents they were read as."""
+    """Normalise one extracted (and redacted) document: the one way records are made, at
+    ingest and at rebuild. As an attachment of `parent`, its programmes are the parent
+    notice's; `linked` pairs a page's attachment links with the documents they were read
+    as; `vault` holds what the redaction of its personal data kept (keyed hashes, masked
+    forms), loaded into `private` with the records."""
     try:
-        normalized = normalize(document, pii_key=pii_key)
+        normalized = normalize(document, pii_key=pii_key, vault=vault)
         records = normalized.records
         if parent is not None:
             # An attachment's programmes are its page notice's (and only the page's).
@@ -107,9 +111,14 @@ def derive(
         if linked:
             records = _with_attachment_files(records, linked)
     except Exception as e:  # a rule bug must not stop the batch
-        log.exception("normalising %s failed", document.source_uri)
-        return Derived(None, (), (("normalize", f"could not read the content: {e!r}"),))
-    return Derived(normalized.role, records, tuple(("normalize", p) for p in normalized.problems))
+        log.error("normalising %s failed: %s", document.source_uri, mask_text(repr(e)))
+        message = mask_text(f"could not read the content: {e!r}")
+        return Derived(None, tuple(vault), (("normalize", message),))
+    return Derived(
+        normalized.role,
+        (*records, *vault),
+        tuple(("normalize", mask_text(p)) for p in normalized.problems),
+    )
 
 
 def _with_attachment_files(
@@ -177,18 +186,20 @@ def process_bytes(
     try:
         document = extract(data, source_uri=source_uri, limits=limits, doc_id=doc_id)
     except ExtractionError as e:
-        return FileResult(base(status="failed", error=str(e)), seconds)
+        return FileResult(base(status="failed", error=mask_text(str(e))), seconds)
     except Exception as e:  # a parser bug must not stop the batch either
-        log.exception("extracting %s failed", source_uri)
+        log.error("extracting %s failed: %s", source_uri, mask_text(repr(e)))
         return FileResult(
-            base(status="failed", error=f"extraction failed unexpectedly: {e!r}"),
+            base(status="failed", error=mask_text(f"extraction failed unexpectedly: {e!r}")),
             seconds,
         )
     finally:
         seconds["extract"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    derived = derive(document, pii_key=pii_key, parent=parent)
+    # Personal data is masked before anything else sees the document: raw, staging, logs.
+    document, vault = redact_document(document, pii_key=pii_key)
+    derived = derive(document, pii_key=pii_key, parent=parent, vault=vault)
     seconds["normalize"] = time.perf_counter() - started
     problems = [*(("extract", p) for p in document.problems), *derived.problems]
     status, error = status_and_error(problems)

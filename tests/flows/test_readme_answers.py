@@ -102,7 +102,10 @@ def test_readme_answer_7_topics(con: duckdb.DuckDBPyConnection) -> None:
         ("智能制造", 2026, 2),
         ("能源", 2023, 2),
     ]
-    printed = "农业 2023: 4; 人工智能 2026: 3; 农业 2026: 3; 数字技术 2023: 3; 智能制造 2026: 2; 能源 2023: 2"
+    printed = (
+        "农业 2023: 4; 人工智能 2026: 3; 农业 2026: 3; 数字技术 2023: 3; 智能制造 2026: 2; "
+        "能源 2023: 2"
+    )
     assert printed in README
 
 
