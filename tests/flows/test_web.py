@@ -175,12 +175,13 @@ def test_gbk_page_brings_its_attachments_and_a_second_run_asks_with_validators(
         ("xlsx", "ok"),
     ], [(o.source_uri, o.error) for o in first.outcomes]
     db = settings.db
+    notice_id = _notice_of(db, page_id)
     projects = _query(
         db,
         "SELECT funding_type, count(*), min(source_doc_id), max(source_doc_id), "
         "min(plan_year), min(region), min(program_level) FROM curated.plan_projects "
         "WHERE notice_id = ? GROUP BY 1 ORDER BY 1",
-        page_id,
+        notice_id,
     )
     assert projects == [
         ("自筹经费", 3, xlsx_id, xlsx_id, 2021, "全国", "national"),
@@ -196,8 +197,17 @@ def test_gbk_page_brings_its_attachments_and_a_second_run_asks_with_validators(
     assert documents == [(docx_id, "docx", page_id), (page_id, "html", None),
                          (xlsx_id, "xlsx", page_id)]  # fmt: skip
     assert _query(
-        db, "SELECT attachment_no, doc_id FROM curated.attachments WHERE notice_id = ?", page_id
+        db, "SELECT attachment_no, doc_id FROM curated.attachments WHERE notice_id = ?", notice_id
     ) == [(1, xlsx_id), (2, docx_id), (3, docx_id)]
+    assert _query(
+        db,
+        "SELECT doc_id, role, is_primary FROM curated.notice_documents "
+        "ORDER BY role DESC, media_type",
+    ) == [
+        (page_id, "rendition", True),
+        (docx_id, "attachment", False),
+        (xlsx_id, "attachment", False),
+    ]
     assert _query(db, "SELECT title, doc_number, source_uri FROM curated.notices") == [
         ("人力资源社会保障部办公厅关于印发专业技术人才知识更新工程2021年高级研修项目计划的通知",
          "人社厅发〔2021〕24号", url)
@@ -300,6 +310,13 @@ def test_size_limit_and_redirects_off_the_allowed_hosts_are_refused(
     ]
 
 
+def _notice_of(db: Path, doc_id: str) -> str:
+    """The notice a document carries (a notice is no file: its id comes from its 文号)."""
+    rows = _query(db, "SELECT notice_id FROM curated.notice_documents WHERE doc_id = ?", doc_id)
+    assert len(rows) == 1, rows
+    return str(rows[0][0])
+
+
 def _local_notice(folder: Path, page: bytes) -> Path:
     folder.mkdir(parents=True)
     (folder / "t20210420_412001.html").write_bytes(page)
@@ -329,7 +346,7 @@ def test_a_local_page_opens_the_files_next_to_it_and_refuses_links_out_of_its_fo
         db, "SELECT source_uri, parent_doc_id FROM curated.documents WHERE media_type = 'xlsx'"
     ) == [(str(inbox / XLSX_NAME), page_id)]
     assert _query(db, "SELECT count(*), min(notice_id) FROM curated.plan_projects") == [
-        (8, page_id)
+        (8, _notice_of(db, page_id))
     ]
     assert _query(db, "SELECT count(*) FROM curated.attachments WHERE doc_id IS NOT NULL") == [(3,)]
 
