@@ -18,6 +18,7 @@ from .errors import (
 )
 from .limits import Limits
 from .model import Block, Cell, Document, Link, Table
+from .outcome import nothing_extracted
 from .registry import MediaType, extract, sniff
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "UnsafeDocument",
     "UnsupportedFormat",
     "extract",
+    "nothing_extracted",
     "sniff",
 ]

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from extractors import ExtractionError, Limits, Link, MediaType, extract, sniff
+from extractors.outcome import nothing_extracted
 from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
 from normalizers.pipeline import normalize
 from normalizers.records import Attachment, Notice, PlanProject
@@ -111,6 +112,17 @@ def process_bytes(
         seconds["extract"] = time.perf_counter() - started
 
     problems = [("extract", p) for p in document.problems]
+    empty = nothing_extracted(document)
+    if empty is not None:  # never `ok` without content: failed, with the reason recorded
+        problems.append(("extract", empty))
+        unit = base(
+            status="failed",
+            error=empty,
+            media_type=document.media_type,
+            document=document,
+            problems=problems,
+        )
+        return FileResult(unit, seconds)
     started = time.perf_counter()
     try:
         normalized = normalize(document, pii_key=pii_key)
