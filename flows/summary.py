@@ -32,6 +32,7 @@ class RunSummary:
     checks: dict[str, int] = field(default_factory=dict)  # check -> offending rows
     files_published: int = 0
     elapsed_seconds: float = 0.0
+    fatal: str | None = None  # why the run stopped (warehouse or disk), if it did
 
     def add(self, result: FileResult, rows: int) -> None:
         unit = result.unit
@@ -91,6 +92,8 @@ class RunSummary:
                 for o in problems
             ]
             lines += [f"| {m.split(': ', 1)[0]} | missing | {m} |" for m in self.missing]
+        if self.fatal:
+            lines += ["", "## The run stopped", "", self.fatal]
         failing = {name: n for name, n in self.checks.items() if n}
         if failing:
             lines += ["", "## Data checks with findings", "", "| check | rows |", "|---|---|"]
