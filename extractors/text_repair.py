@@ -23,7 +23,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """The text and the encoding used: BOM (UTF-8/UTF-16), UTF-8, else GB18030.
 
     Bytes that are no valid sequence become U+FFFD. UTF-8 with a few broken sequences
-    stays UTF-8 (at least 95% of its non-ASCII sequences valid); otherwise the text is
+    stays UTF-8 (ten valid non-ASCII characters or more per broken one); otherwise the text is
     read as GB18030 (which covers GBK and GB2312).
     """
     if data.startswith(codecs.BOM_UTF8):
@@ -37,7 +37,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     text = data.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     valid = sum(1 for ch in text if ord(ch) > 127) - broken
-    if broken <= 0.05 * (valid + broken):
+    if broken * 10 <= valid:
         return text, "utf-8"
     return data.decode("gb18030", errors="replace"), "gb18030"
 
