@@ -12,10 +12,11 @@ import hashlib
 import importlib
 import re
 import zipfile
+import zlib
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from .errors import EmptyDocument, ExtractionError, UnsupportedFormat
+from .errors import CorruptDocument, EmptyDocument, ExtractionError, UnsupportedFormat
 from .limits import Limits, open_zip_safely
 from .model import Document
 from .text_repair import decode_text, text_noise
@@ -197,9 +198,15 @@ def extract(
             f"unsupported format: {detected.value} files are not readable yet"
         ) from e
     doc_id = doc_id or hashlib.sha256(data).hexdigest()
-    document: Document = module.extract(
-        data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=detected.value
-    )
+    try:
+        document: Document = module.extract(
+            data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=detected.value
+        )
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        # A damaged container or compressed stream, met by the parser itself.
+        raise CorruptDocument(
+            f"corrupt {detected.value.upper()}: a compressed part cannot be read ({e})"
+        ) from e
     return document
 
 

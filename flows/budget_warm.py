@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
+
+from flows.settings import quiet_parser_logs
 
 _MODULES = (
     "extractors.pdf",
@@ -21,6 +24,25 @@ _MODULES = (
     "flows.steps",
 )
 _SAMPLE = "关于举办2026年度专业技术人才知识更新工程高级研修项目的通知\n湖北省人力资源和社会保障厅\n"
+
+
+class _NoTraceback(logging.Formatter):
+    """One line per record: a parser's traceback is no message for people."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.exc_info, record.exc_text = None, None
+        return super().format(record)
+
+
+def quiet_logs() -> None:
+    """Children log warnings as one line each on stderr, without tracebacks."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_NoTraceback("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    quiet_parser_logs()
 
 
 def warm_up() -> None:
@@ -44,4 +66,5 @@ def warm_up() -> None:
         )
 
 
+quiet_logs()
 warm_up()

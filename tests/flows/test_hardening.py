@@ -355,6 +355,7 @@ def _temporary_folders(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".curated."))
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_kill_9_during_extract_load_or_publish_then_the_next_run_equals_a_clean_run(
     tmp_path: Path,
