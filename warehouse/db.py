@@ -95,6 +95,23 @@ def build_schema(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None
         raise
 
 
+def _sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that touches nothing outside the warehouse file."""
+    try:
+        return duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX))
+    except duckdb.ConnectionException as e:
+        if "different configuration" not in str(e):
+            raise
+    # This process holds the file open already (with another configuration): the same
+    # settings, applied to the shared database instance.
+    con = duckdb.connect(str(path), read_only=True)
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if not (locked and locked[0]):  # else an earlier connection sandboxed the instance
+        for name, value in _SANDBOX.items():
+            con.execute(f"SET {name} = {str(value).lower()}")
+    return con
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file; a writable connection also builds the schema."""
     path = Path(path)
@@ -106,10 +123,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         except OSError as e:
             raise WarehouseError(f"cannot create the folder for {path}: {e}") from e
     try:
-        if read_only:
-            con = duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX))
-        else:
-            con = duckdb.connect(str(path))
+        con = _sandboxed(path) if read_only else duckdb.connect(str(path))
     except (duckdb.Error, OSError) as e:
         raise WarehouseError(f"cannot open the warehouse {path}: {e}") from e
     if not read_only:
