@@ -22,6 +22,7 @@ from .errors import (  # noqa: E402
 )
 from .limits import Limits  # noqa: E402
 from .model import Block, Cell, Document, Link, Table  # noqa: E402
+from .outcome import nothing_extracted  # noqa: E402
 from .registry import MediaType, extract, sniff  # noqa: E402
 
 __all__ = [
@@ -40,5 +41,6 @@ __all__ = [
     "UnsafeDocument",
     "UnsupportedFormat",
     "extract",
+    "nothing_extracted",
     "sniff",
 ]

@@ -12,12 +12,14 @@ import hashlib
 import importlib
 import re
 import zipfile
+import zlib
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from .errors import EmptyDocument, ExtractionError, UnsupportedFormat
+from .errors import CorruptDocument, EmptyDocument, ExtractionError, UnsupportedFormat
 from .limits import Limits, open_zip_safely
 from .model import Document
+from .text_repair import decode_text, text_noise
 
 __all__ = ["MediaType", "extract", "sniff"]
 
@@ -116,21 +118,13 @@ def _sniff_ole(data: bytes) -> MediaType:
 
 
 def _looks_like_text(data: bytes) -> bool:
+    """Text, perhaps damaged: at most 5% controls or broken sequences (random data: ~15%)."""
     sample = data[:65536]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            # A multi-byte character cut at the sample's end is fine.
-            try:
-                text = sample[:-4].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
-        return controls <= len(text) * 0.01
-    return False
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    text, _ = decode_text(sample)
+    visible = text.strip().replace("\ufffd", "")
+    return bool(visible) and text_noise(text.rstrip("\x1a\x00")) <= 0.05
 
 
 def sniff(data: bytes) -> MediaType:
@@ -204,9 +198,15 @@ def extract(
             f"unsupported format: {detected.value} files are not readable yet"
         ) from e
     doc_id = doc_id or hashlib.sha256(data).hexdigest()
-    document: Document = module.extract(
-        data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=detected.value
-    )
+    try:
+        document: Document = module.extract(
+            data, doc_id=doc_id, source_uri=source_uri, limits=limits, media_type=detected.value
+        )
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        # A damaged container or compressed stream, met by the parser itself.
+        raise CorruptDocument(
+            f"corrupt {detected.value.upper()}: a compressed part cannot be read ({e})"
+        ) from e
     return document
 
 

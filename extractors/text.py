@@ -13,18 +13,19 @@ between such rows do not end it: these texts put a blank line between all lines,
 a table cut by a page break of the source continues after it); Markdown pipe tables
 need their |---| separator row, which is dropped. Short rows are padded with empty
 cells. A form feed (page break of pdftotext output) starts a new page; without one
-the text has no pages.
+the text has no pages. Damaged text (broken byte sequences, NULs, ESC, ^Z) is
+repaired and read, with a warning in `Document.problems` (`text_repair.py`).
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 
 from .errors import EmptyDocument
 from .limits import Limits
 from .model import Block, Cell, Document, Link, Table
+from .text_repair import decode_text, repair_text
 
 __all__ = ["decode_text", "extract", "strip_inline_markdown"]
 
@@ -40,19 +41,6 @@ _WHOLE_BOLD = re.compile(r"^\*\*(.+)\*\*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _STRIP = " \t\xa0\u3000"
 _LINK_BULLETS = "·•● \t\xa0\u3000"
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """The text and the encoding used: BOM (UTF-8/UTF-16), UTF-8, else GB18030."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # GB18030 maps every byte sequence of GBK/GB2312 text; stray bytes are replaced.
-        return data.decode("gb18030", errors="replace"), "gb18030"
 
 
 def _checkbox(match: re.Match[str]) -> str:
@@ -177,6 +165,7 @@ def extract(
 ) -> Document:
     """Read a plain-text or Markdown file into blocks and tables."""
     text, encoding = decode_text(data)
+    text, problems = repair_text(text)
     # splitlines() would also split at \f and \v; only real line ends separate lines here.
     lines = re.split(r"\r\n|\r|\n", text)
     builder = _Builder(page=1 if "\f" in text else None)
@@ -191,5 +180,6 @@ def extract(
         tables=tuple(builder.tables),
         n_pages=builder.page,
         links=tuple(builder.links),
+        problems=tuple(problems),
         meta={"encoding": encoding},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .settings import load_settings, prepare_prefect_environment
 
@@ -21,10 +23,17 @@ app = typer.Typer(
     help="Chinese 知识更新工程 notices and forms -> a DuckDB warehouse and curated files.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # help texts are plain: "[default: …]" is no markup tag
 )
 # Piped output (files, tests, CI logs) gets wide tables instead of cut-off columns.
-console = Console() if sys.stdout.isatty() else Console(width=250)
-err = Console(stderr=True, soft_wrap=True)
+# No markup and no highlighting: texts from files, paths and errors ("[/Type …") are
+# printed as they are; colours come from Text objects only.
+console = (
+    Console(markup=False, highlight=False)
+    if sys.stdout.isatty()
+    else Console(width=250, markup=False, highlight=False)
+)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB file [default: data/warehouse.duckdb]")
@@ -32,7 +41,7 @@ DbOption = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(Text.assemble(("error:", "red"), " ", message))
     return typer.Exit(code)
 
 
@@ -63,22 +72,33 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
 ) -> None:
     """Ingest notices and forms; unchanged files are skipped unless --force."""
+    started = time.perf_counter()
     try:
         settings = load_settings().with_overrides(db=db, out=out, workers=workers)
     except ValueError as e:
         raise _fail(str(e), 2) from e
     from warehouse import WarehouseError, connect
+    from warehouse.publish import check_target
+
+    # Nothing is created or touched when the command is wrong.
+    missing = [s for s in sources if "://" not in s and not Path(s).exists()]
+    if missing:
+        raise _fail("no such file or folder: " + ", ".join(missing), 2)
+    try:
+        check_target(settings.out)
+    except WarehouseError as e:
+        raise _fail(str(e), 2) from e
 
     try:  # fail fast, before Prefect starts, when the warehouse cannot be written
         connect(settings.db).close()
     except WarehouseError as e:
         raise _fail(str(e)) from e
     prepare_prefect_environment()
-    from .ingest import run_ingest
+    from .ingest import IngestFailed, run_ingest
 
     show_bar = sys.stderr.isatty()
     progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False, style="progress.description"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -96,9 +116,17 @@ def ingest(
 
         try:
             summary = run_ingest(sources, settings, force=force, progress=advance)
+        except IngestFailed as e:
+            failed: IngestFailed | None = e
+            summary = e.summary
         except WarehouseError as e:
             raise _fail(str(e)) from e
+        else:
+            failed = None
+    summary.elapsed_seconds = time.perf_counter() - started  # the command's wall time
     _print_summary(summary)
+    if failed is not None:
+        raise _fail(f"the run stopped: {failed}")
 
 
 def _print_summary(summary: object) -> None:
@@ -107,10 +135,17 @@ def _print_summary(summary: object) -> None:
     assert isinstance(summary, RunSummary)
     counts = summary.status_counts
     console.print(
-        f"[bold]{len(summary.outcomes)}[/bold] files processed: "
-        f"[green]{counts['ok']} ok[/green], [yellow]{counts['partial']} partial[/yellow], "
-        f"[red]{counts['failed']} failed[/red]; {len(summary.skipped)} skipped (unchanged); "
-        f"{summary.rows_loaded} rows loaded in {summary.elapsed_seconds:.1f} s"
+        Text.assemble(
+            (str(len(summary.outcomes)), "bold"),
+            " files processed: ",
+            (f"{counts['ok']} ok", "green"),
+            ", ",
+            (f"{counts['partial']} partial", "yellow"),
+            ", ",
+            (f"{counts['failed']} failed", "red"),
+            f"; {len(summary.skipped)} skipped (unchanged); "
+            f"{summary.rows_loaded} rows loaded in {summary.elapsed_seconds:.1f} s",
+        )
     )
     if summary.outcomes:
         table = Table("format", "files")
@@ -135,12 +170,22 @@ def query(
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL against the warehouse and print the result."""
+    from warehouse import WarehouseError, refuse_writes
+
     con = _read_only(db)
     try:
+        refuse_writes(con, sql)
         relation = con.sql(sql)
         if relation is None:
             return
         _print_relation(relation.columns, relation.fetchall())
+    except WarehouseError as e:
+        raise _fail(f"query {e}") from e
+    except duckdb.PermissionException as e:
+        raise _fail(
+            f"query refused: `query` is read-only and may not touch files outside the "
+            f"warehouse ({e})"
+        ) from e
     except Exception as e:  # duckdb errors: say them plainly
         raise _fail(f"query failed: {e}") from e
     finally:
@@ -148,9 +193,9 @@ def query(
 
 
 def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    table = Table(*columns)
+    table = Table(*[str(c) for c in columns])  # plain: the console reads no markup
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[Text("" if v is None else str(v)) for v in row])
     console.print(table)
 
 
@@ -163,7 +208,7 @@ def status(db: DbOption = None) -> None:
     con = _read_only(db)
     try:
         for title, columns, rows in status_report(con):
-            console.print(f"[bold]{title}[/bold]")
+            console.print(Text(title, style="bold"))
             _print_relation(columns, rows)
     finally:
         con.close()

@@ -15,6 +15,8 @@
 | NOTICEFLOW_FETCH_TIMEOUT | 30 | seconds before a request times out |
 | NOTICEFLOW_FETCH_RETRIES | 3 | retries of a timed-out or 5xx/429 request (exponential backoff) |
 | NOTICEFLOW_FETCH_BACKOFF | 2 | seconds before the first retry (doubling each time) |
+| NOTICEFLOW_FILE_TIMEOUT | 300 | seconds one file may take (extract + normalise); 0 = no limit |
+| NOTICEFLOW_TEST_KILL_AT | (none) | tests only: `extract`, `load` or `publish`[:n], see faults.py |
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from extractors import Limits
 __all__ = ["Settings", "load_settings", "prepare_prefect_environment", "quiet_parser_logs"]
 
 # "www.mohrss.gov.cn", "127.0.0.1" or "*.gov.cn" (the domain and its subdomains).
+_KILL_AT = re.compile(r"^(?:extract|load|publish)(?::[1-9][0-9]*)?$")
 _HOST_PATTERN = re.compile(r"^(?:\*\.)?[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*$")
 
 
@@ -47,6 +50,8 @@ class Settings:
     fetch_timeout: float = 30.0
     fetch_retries: int = 3
     fetch_backoff: float = 2.0  # seconds before the first retry
+    file_timeout: float = 300.0  # seconds per file (extract + normalise); 0 = no limit
+    kill_at: str | None = None  # tests only: "extract", "load" or "publish", optionally ":n"
 
     def __post_init__(self) -> None:
         for pattern in self.allowed_hosts:
@@ -62,6 +67,13 @@ class Settings:
             raise ValueError(f"fetch_timeout must be positive, got {self.fetch_timeout}")
         if self.fetch_retries < 0:
             raise ValueError(f"fetch_retries must not be negative, got {self.fetch_retries}")
+        if self.file_timeout < 0:
+            raise ValueError(f"file_timeout must not be negative, got {self.file_timeout}")
+        if self.kill_at is not None and not _KILL_AT.match(self.kill_at):
+            raise ValueError(
+                f"NOTICEFLOW_TEST_KILL_AT must be extract, load or publish (optionally "
+                f":n), got {self.kill_at!r}"
+            )
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.task_runner not in ("threads", "processes"):
@@ -126,6 +138,8 @@ def load_settings() -> Settings:
         fetch_timeout=_float_env("NOTICEFLOW_FETCH_TIMEOUT", 30.0),
         fetch_retries=_int_env("NOTICEFLOW_FETCH_RETRIES", 3),
         fetch_backoff=_float_env("NOTICEFLOW_FETCH_BACKOFF", 2.0),
+        file_timeout=_float_env("NOTICEFLOW_FILE_TIMEOUT", 300.0),
+        kill_at=env.get("NOTICEFLOW_TEST_KILL_AT") or None,
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from extractors import EXTRACTOR_VERSION, ExtractionError, Limits, Link, MediaType, extract, sniff
 from extractors.model import Document
+from extractors.outcome import nothing_extracted
 from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
 from normalizers.pii import PiiToken, mask_text, redact_document
 from normalizers.pipeline import normalize
@@ -199,6 +200,18 @@ def process_bytes(
     started = time.perf_counter()
     # Personal data is masked before anything else sees the document: raw, staging, logs.
     document, vault = redact_document(document, pii_key=pii_key)
+    empty = nothing_extracted(document)
+    if empty is not None:  # never `ok` without content: failed, with the reason recorded
+        problems = [*(("extract", p) for p in document.problems), ("extract", empty)]
+        status, error = status_and_error(problems, failed=True)
+        unit = base(
+            status=status,
+            error=error,
+            media_type=document.media_type,
+            document=document,
+            problems=problems,
+        )
+        return FileResult(unit, seconds)
     derived = derive(document, pii_key=pii_key, parent=parent, vault=vault)
     seconds["normalize"] = time.perf_counter() - started
     problems = [*(("extract", p) for p in document.problems), *derived.problems]

@@ -33,6 +33,7 @@ class RunSummary:
     files_published: int = 0
     rederived: int = 0  # documents derived again from raw (the rules changed)
     elapsed_seconds: float = 0.0
+    fatal: str | None = None  # why the run stopped (warehouse or disk), if it did
 
     def add(self, result: FileResult, rows: int) -> None:
         unit = result.unit
@@ -93,6 +94,8 @@ class RunSummary:
                 for o in problems
             ]
             lines += [f"| {m.split(': ', 1)[0]} | missing | {m} |" for m in self.missing]
+        if self.fatal:
+            lines += ["", "## The run stopped", "", self.fatal]
         failing = {name: n for name, n in self.checks.items() if n}
         if failing:
             lines += ["", "## Data checks with findings", "", "| check | rows |", "|---|---|"]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from extractors import EXTRACTOR_VERSION, Limits, sniff
 from normalizers.records import Notice
 from warehouse import LoadUnit, Warehouse, WarehouseError, connect, publish
 
+from . import faults
+from .budget import FileStopped, run_in_child
 from .discover import InputFile, discover
 from .fetch import Fetched
 from .settings import Settings
@@ -31,6 +36,32 @@ def discover_task(sources: list[str]) -> tuple[list[InputFile], list[str]]:
     return discover(sources)
 
 
+def _budget_limits(settings: Settings) -> Limits:
+    """The limits a file is read with: no conversion may outlast the file's budget."""
+    limits = settings.limits
+    if settings.file_timeout and settings.file_timeout < limits.convert_timeout_s:
+        limits = dataclasses.replace(limits, convert_timeout_s=settings.file_timeout)
+    return limits
+
+
+def _within_budget(
+    fn: Any, kwargs: dict[str, Any], settings: Settings, stopped: LoadUnit
+) -> FileResult:
+    """`fn(**kwargs)` in a child process under NOTICEFLOW_FILE_TIMEOUT (0: in this one)."""
+    faults.reached("extract")
+    if not settings.file_timeout:
+        return fn(**kwargs)
+    started = time.perf_counter()
+    try:
+        result: FileResult = run_in_child(fn, kwargs, timeout=settings.file_timeout)
+    except FileStopped as e:
+        unit = dataclasses.replace(
+            stopped, status="failed", error=str(e), problems=[("extract", str(e))]
+        )
+        return FileResult(unit, {"extract": time.perf_counter() - started})
+    return result
+
+
 @task(name="extract-and-normalize", cache_policy=NO_CACHE, retries=0)
 def process_task(
     item: InputFile,
@@ -39,9 +70,23 @@ def process_task(
     parent: Notice | None = None,
     parent_doc_id: str | None = None,
 ) -> FileResult:
-    return process_file(
-        item, limits=settings.limits, pii_key=pii_key, parent=parent, parent_doc_id=parent_doc_id
+    kwargs = {"item": item, "limits": _budget_limits(settings), "pii_key": pii_key}
+    try:
+        with item.path.open("rb") as f:
+            media_type: str | None = sniff(f.read(65536)).value
+    except OSError:
+        media_type = None
+    stopped = LoadUnit(
+        doc_id=item.doc_id,
+        source_uri=item.source_uri,
+        status="failed",
+        media_type=media_type,
+        n_bytes=item.n_bytes,
+        parent_doc_id=parent_doc_id,
+        extractor_version=EXTRACTOR_VERSION,
     )
+    kwargs |= {"parent": parent, "parent_doc_id": parent_doc_id}
+    return _within_budget(process_file, kwargs, settings, stopped)
 
 
 @task(name="extract-and-normalize-fetched", cache_policy=NO_CACHE, retries=0)
@@ -53,27 +98,42 @@ def process_fetched_task(
     parent_doc_id: str | None = None,
 ) -> FileResult:
     assert fetched.content is not None and fetched.doc_id is not None
-    return process_bytes(
-        fetched.content,
+    kwargs = {
+        "data": fetched.content,
+        "doc_id": fetched.doc_id,
+        "source_uri": fetched.url,
+        "limits": _budget_limits(settings),
+        "pii_key": pii_key,
+        "parent": parent,
+        "parent_doc_id": parent_doc_id,
+    }
+    stopped = LoadUnit(
         doc_id=fetched.doc_id,
         source_uri=fetched.url,
-        limits=settings.limits,
-        pii_key=pii_key,
-        parent=parent,
+        status="failed",
+        media_type=sniff(fetched.content[:65536]).value,
+        n_bytes=len(fetched.content),
         parent_doc_id=parent_doc_id,
+        extractor_version=EXTRACTOR_VERSION,
     )
+    return _within_budget(_process_fetched, kwargs, settings, stopped)
+
+
+def _process_fetched(*, data: bytes, **kwargs: Any) -> FileResult:
+    return process_bytes(data, **kwargs)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(db: Path, out: Path) -> int:
     con = connect(db)
     try:
-        return len(publish(con, out))
+        return len(publish(con, out, before_swap=lambda: faults.reached("publish")))
     finally:
         con.close()
 
 
 def load_result(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None:
+    faults.reached("load")
     started = time.perf_counter()
     unit = result.unit
     try:

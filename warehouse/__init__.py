@@ -6,8 +6,8 @@ data kept only as keyed hashes and masked forms).
 """
 
 from .checks import run_checks
-from .db import build_schema, check_queries, connect
-from .errors import PublishError, WarehouseError
+from .db import build_schema, check_queries, connect, refuse_writes
+from .errors import PublishError, WarehouseError, plain_os_error
 from .load import LoadUnit, Warehouse
 from .publish import publish
 
@@ -19,6 +19,8 @@ __all__ = [
     "build_schema",
     "check_queries",
     "connect",
+    "plain_os_error",
     "publish",
+    "refuse_writes",
     "run_checks",
 ]

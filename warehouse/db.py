@@ -19,11 +19,30 @@ import duckdb
 from .catalog import apply_comments, catalog
 from .errors import WarehouseError
 
-__all__ = ["SCHEMAS", "build_schema", "check_queries", "connect", "sql_text"]
+__all__ = [
+    "READ_ONLY_STATEMENTS",
+    "SCHEMAS",
+    "build_schema",
+    "check_queries",
+    "connect",
+    "refuse_writes",
+    "sql_text",
+]
 
 log = logging.getLogger(__name__)
 
 SCHEMAS = ("raw", "staging", "curated", "private")
+
+# A read-only connection touches nothing but the warehouse file: no files read or
+# written (COPY TO, read_csv, ATTACH of files), no extensions installed or loaded, and
+# no setting can be changed back afterwards.
+_SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
 
 
 def sql_text(relative: str) -> str:
@@ -76,6 +95,23 @@ def build_schema(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None
         raise
 
 
+def _sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that touches nothing outside the warehouse file."""
+    try:
+        return duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX))
+    except duckdb.ConnectionException as e:
+        if "different configuration" not in str(e):
+            raise
+    # This process holds the file open already (with another configuration): the same
+    # settings, applied to the shared database instance.
+    con = duckdb.connect(str(path), read_only=True)
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if not (locked and locked[0]):  # else an earlier connection sandboxed the instance
+        for name, value in _SANDBOX.items():
+            con.execute(f"SET {name} = {str(value).lower()}")
+    return con
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file; a writable connection also builds the schema."""
     path = Path(path)
@@ -87,12 +123,28 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         except OSError as e:
             raise WarehouseError(f"cannot create the folder for {path}: {e}") from e
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = _sandboxed(path) if read_only else duckdb.connect(str(path))
     except (duckdb.Error, OSError) as e:
         raise WarehouseError(f"cannot open the warehouse {path}: {e}") from e
     if not read_only:
         build_schema(con)
     return con
+
+
+def refuse_writes(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise WarehouseError unless every statement of `sql` only reads (SELECT, EXPLAIN…)."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as e:
+        raise WarehouseError(f"the query cannot be read: {e}") from e
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise WarehouseError(
+                f"refused: the warehouse is read-only here, and a {kind} statement would "
+                "change it or touch files outside it (only SELECT, EXPLAIN, PRAGMA and "
+                "CALL run; no COPY, ATTACH, INSTALL/LOAD, SET or writes)"
+            )
 
 
 def check_queries() -> dict[str, str]:

@@ -11,16 +11,23 @@ Layout of the output folder:
 
 Everything is written into a temporary sibling folder first; only when every
 file is complete is the old folder swapped out for the new one, so a failed run
-never leaves a half-written `data/curated/`.
+never leaves a half-written `data/curated/`. The temporary folders carry the pid
+of the process writing them (`.curated.tmp-<pid>-…`, `.curated.old-<pid>`): a run
+killed while publishing leaves one behind, and the next publish removes those of
+processes that are gone (and puts the old folder back if the kill came between the
+two renames).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -28,9 +35,15 @@ import pandas as pd
 
 from .catalog import datapackage
 from .dashboard import build_dashboard
-from .errors import PublishError
+from .errors import PublishError, disk_full, plain_os_error
 
-__all__ = ["CARRIED_OVER", "curated_tables", "publish"]
+__all__ = [
+    "CARRIED_OVER",
+    "check_target",
+    "curated_tables",
+    "publish",
+    "remove_leftovers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +113,78 @@ def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
                 sheet.column_dimensions[cells[0].column_letter].width = min(60, width + 4)
 
 
-def publish(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> list[Path]:
-    """Write every curated table to `out_dir`; returns the files written."""
+def check_target(out_dir: str | Path) -> None:
+    """Raise PublishError when `out_dir` exists but is no folder (it is never touched)."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise PublishError(
+            f"{out} is a file, not a folder: curated files are published into a folder "
+            "(give another --out; the file was left as it was)"
+        )
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: str | Path) -> list[Path]:
+    """Remove temporary folders that killed publishes of `out_dir` left; returns them.
+
+    A folder of a process still running is left alone. When `out_dir` itself is missing
+    because a run was killed between the two renames of the swap, the old folder is
+    put back first.
+    """
+    out = Path(out_dir)
+    if not out.parent.is_dir():
+        return []
+    pattern = re.compile(
+        rf"^\.{re.escape(out.name)}\.(?:tmp-(?P<tmp>\d+)-.*|old-(?P<old>\d+)|[a-z0-9_]{{8}})$"
+    )
+    removed: list[Path] = []
+    for entry in sorted(out.parent.iterdir()):
+        match = pattern.match(entry.name)
+        if not match or not entry.is_dir():
+            continue
+        pid = match.group("tmp") or match.group("old")
+        if pid is not None and _alive(int(pid)):
+            continue
+        if match.group("old") and not out.exists():
+            with contextlib.suppress(OSError):
+                os.rename(entry, out)
+                log.warning("restored %s from %s (a publish was interrupted)", out, entry)
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: str | Path,
+    *,
+    before_swap: Callable[[], None] | None = None,
+) -> list[Path]:
+    """Write every curated table to `out_dir`; returns the files written.
+
+    `before_swap` is called when every file is written, just before the folder is
+    replaced (the flow's fault-injection hook uses it).
+    """
+    out = Path(out_dir)
+    check_target(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        remove_leftovers(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     except OSError as e:
-        raise PublishError(f"cannot write into {out.parent}: {e}") from e
+        raise PublishError(f"cannot write into {out.parent}: {plain_os_error(e)}") from e
     written: list[Path] = []
     try:
         frames: dict[str, pd.DataFrame] = {}
@@ -124,10 +201,13 @@ def publish(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> list[Path]:
         for keep in CARRIED_OVER:
             if (out / keep).is_file():
                 shutil.copy2(out / keep, staging / keep)
+        if before_swap is not None:
+            before_swap()
         _swap(staging, out)
     except Exception as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise PublishError(f"publishing to {out} failed, the old files are kept: {e}") from e
+        reason = plain_os_error(e) if disk_full(e) else str(e)
+        raise PublishError(f"publishing to {out} failed, the old files are kept: {reason}") from e
     return [out / p.relative_to(staging) for p in written]
 
 

@@ -1,0 +1,139 @@
+"""A time budget per file: extraction and normalisation in a child process that can be killed.
+
+Python threads cannot be stopped, so a file that takes too long (a 2,000-page PDF of
+short lines, a stuck conversion) would hold the whole batch. `run_in_child` runs one
+call in a child process and waits at most `timeout` seconds for its (picklable)
+result; past that, the child, its process group and everything it started
+(LibreOffice, OCR) are killed and `FileStopped` says why. A child that dies (a parser
+crashing the interpreter, the kernel's OOM killer) is reported the same way.
+
+Children come from a fork server (`multiprocessing` "forkserver"): a single-threaded
+process, started on first use, that has imported the parsers and warmed up the
+normalisers once (`flows.budget_warm`), so each file costs a fork and two pickles, not a new
+interpreter (README "Settings", NOTICEFLOW_FILE_TIMEOUT). Forking the flow's own
+process instead would be unsafe: it runs Prefect's threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = ["FileStopped", "run_in_child"]
+
+T = TypeVar("T")
+
+# Imported by the fork server before it forks any child.
+_PRELOAD = ["flows.budget_warm"]
+_GRACE_S = 5.0  # a child outlives its budget by at most this much, even when orphaned
+_lock = threading.Lock()
+_context: Any = None
+
+
+class FileStopped(Exception):
+    """The file's work was stopped: over its time budget, or its process died."""
+
+
+def _get_context() -> Any:
+    global _context
+    with _lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOAD)
+            _context = context
+        return _context
+
+
+def _child(conn: Connection, fn: Callable[..., Any], kwargs: dict[str, Any], budget: float) -> None:
+    os.setsid()  # its own process group: killed as a whole, deaf to the terminal's Ctrl-C
+    # Dies by itself shortly after its budget, even if the parent is gone.
+    signal.alarm(max(1, math.ceil(budget + _GRACE_S)))
+    try:
+        outcome: tuple[str, Any] = ("ok", fn(**kwargs))
+    except BaseException as e:  # reported to the parent, which words it
+        outcome = ("error", f"{type(e).__name__}: {e}")
+    with contextlib.suppress(BrokenPipeError, OSError):
+        conn.send(outcome)
+    conn.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids below `pid` (from /proc; empty where there is no /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL the child, its process group and every process it started."""
+    for target in [pid, *_descendants(pid)]:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            pgid = os.getpgid(target)
+            if pgid != os.getpgid(0):
+                os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(target, signal.SIGKILL)
+
+
+def run_in_child(fn: Callable[..., T], kwargs: dict[str, Any], *, timeout: float) -> T:
+    """`fn(**kwargs)` in a child process, stopped after `timeout` seconds.
+
+    Raises FileStopped when the time is up or the child died without an answer.
+    `fn` and its arguments and result must be picklable (module-level functions,
+    dataclasses). In a daemonic process (which may not have children) it runs inline.
+    """
+    if multiprocessing.current_process().daemon:
+        return fn(**kwargs)
+    context = _get_context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, fn, kwargs, timeout), daemon=True)
+    started = time.monotonic()
+    process.start()
+    sender.close()
+    status: str = "died"
+    value: Any = None
+    try:
+        if receiver.poll(timeout):
+            try:
+                status, value = receiver.recv()
+            except (EOFError, OSError):
+                status, value = "died", None
+        else:
+            status, value = "timeout", None
+    finally:
+        if process.pid is not None and (status != "ok" or process.is_alive()):
+            _kill_tree(process.pid)
+        process.join(timeout=5)
+        receiver.close()
+    if status == "ok":
+        return value
+    if status == "timeout":
+        raise FileStopped(
+            f"stopped after {time.monotonic() - started:.0f} s: the file took longer than "
+            f"its time budget of {timeout:g} s (NOTICEFLOW_FILE_TIMEOUT); the rest of the "
+            "batch went on"
+        )
+    if status == "error":
+        raise FileStopped(f"reading the file failed unexpectedly: {value}")
+    code = process.exitcode
+    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    raise FileStopped(f"the process reading the file died ({how}), perhaps out of memory")
