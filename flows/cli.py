@@ -322,13 +322,12 @@ def rebuild(
     settings = load_settings().with_overrides(db=db, out=out)
     if not settings.db.exists():
         raise _fail(f"no warehouse at {settings.db}: run `noticeflow ingest` first")
-    prepare_prefect_environment()
     from warehouse import WarehouseError
 
-    from .rebuild import rebuild_flow
+    from .rebuild import rebuild as rebuild_warehouse
 
     try:
-        result, findings, published = rebuild_flow(settings)
+        result, findings, published = rebuild_warehouse(settings)
     except WarehouseError as e:
         raise _fail(str(e)) from e
     console.print(

@@ -26,7 +26,7 @@ from warehouse import Warehouse, WarehouseError, connect, publish, run_checks
 from .settings import Settings, load_settings
 from .steps import derive, status_and_error
 
-__all__ = ["RederiveResult", "rebuild_flow", "rederive", "rederive_task"]
+__all__ = ["RederiveResult", "rebuild", "rebuild_flow", "rederive", "rederive_task"]
 
 log = logging.getLogger(__name__)
 
@@ -118,18 +118,24 @@ def rederive_task(db: str, pii_key: bytes, stale_only: bool) -> RederiveResult:
         con.close()
 
 
-@flow(name="rebuild")
-def rebuild_flow(settings: Settings | None = None) -> tuple[RederiveResult, int, int]:
+def rebuild(settings: Settings) -> tuple[RederiveResult, int, int]:
     """Derive staging and curated again from raw alone, then publish.
 
     Returns the rederive result, the number of data-check findings and files published.
+    Reads no source file and needs no Prefect server: `noticeflow rebuild` calls it
+    directly; `rebuild_flow` records it as a flow run where a server is configured.
     """
-    settings = settings or load_settings()
-    result = rederive_task(str(settings.db), settings.pii_key(), stale_only=False)
     con = connect(settings.db)
     try:
+        result = rederive(Warehouse(con), pii_key=settings.pii_key(), stale_only=False)
         findings = sum(run_checks(con).values())
         published = len(publish(con, settings.out))
     finally:
         con.close()
     return result, findings, published
+
+
+@flow(name="rebuild")
+def rebuild_flow(settings: Settings | None = None) -> tuple[RederiveResult, int, int]:
+    """`rebuild` as a Prefect flow run."""
+    return rebuild(settings or load_settings())

@@ -1,8 +1,8 @@
 """Data checks: each `sql/checks/*.sql` is a SELECT returning the rows that break a rule.
 
 One more check cannot be a static file: `pii_in_clear` scans every text column of
-every table and view outside `private` (listed at run time from `duckdb_columns()`
-by `sql/scans/text_columns.sql`) for ID numbers and mobile numbers, with the very
+every table outside `private` (listed at run time from `duckdb_columns()` by
+`sql/scans/text_columns.sql`; the views are SQL over those tables) for ID numbers and mobile numbers, with the very
 patterns `normalizers.pii.mask_text` masks. Each column with a hit is an error-level
 `Finding`, which shows the number masked, never in clear.
 """
@@ -53,7 +53,7 @@ def _literal(text: str) -> str:
 
 
 def _text_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
-    """(schema, table) -> its text columns, for every table and view outside `private`."""
+    """(schema, table) -> its text columns, for every table outside `private`."""
     columns: dict[tuple[str, str], list[str]] = {}
     for schema, table, column in con.execute(sql_text("scans/text_columns.sql")).fetchall():
         columns.setdefault((schema, table), []).append(column)

@@ -15,7 +15,7 @@ import flows.run
 import flows.steps
 import normalizers.version
 from flows.ingest import run_ingest
-from flows.rebuild import rebuild_flow
+from flows.rebuild import rebuild, rebuild_flow
 from flows.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +156,7 @@ def test_rebuild_from_raw_alone_gives_identical_curated_tables(tmp_path: Path) -
     assert _query(settings.db, "SELECT count(*) FROM curated.budget_sheets")[0][0] >= 3
     shutil.rmtree(inbox)  # no source file is left to read
 
-    result, _, published = rebuild_flow(settings)
+    result, _, published = rebuild_flow(settings)  # as a recorded flow run
     assert result.failures == []
     assert result.documents == len(_query(settings.db, "SELECT 1 FROM raw.documents"))
     assert published > 0
@@ -211,6 +211,6 @@ def test_a_file_that_cannot_be_read_is_never_derived(tmp_path: Path) -> None:
     (inbox / "broken.pdf").write_bytes(b"%PDF-1.7\n% nothing else")
     settings = _settings(tmp_path)
     run_ingest([str(inbox)], settings)
-    result, _, _ = rebuild_flow(settings)
+    result, _, _ = rebuild(settings)  # no Prefect engine needed
     assert result.documents == 0
     assert _query(settings.db, "SELECT status FROM curated.documents") == [("failed",)]
