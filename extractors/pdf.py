@@ -41,7 +41,7 @@ from .pdf_blocks import (
     measure_layout,
     plain_sans_body,
 )
-from .pdf_lines import group_lines, make_line
+from .pdf_columns import gutters_of, read_lines
 from .pdf_tables import (
     RawTable,
     assign_chars,
@@ -94,6 +94,7 @@ def extract(
                 log.warning("%s: page %d cannot be read: %s", source_uri, page.page_number, e)
             finally:
                 page.close()
+        _read_again_in_columns(pages, read)
         if pages and not read:
             raise CorruptDocument(f"corrupt PDF: no page can be read ({problems[0]})")
         metadata = dict(pdf.metadata)
@@ -168,13 +169,36 @@ def _translate(error: BaseException) -> Exception:
     return CorruptDocument(f"corrupt PDF: {_reason(error)}")
 
 
-def _read_page(page: Any) -> _Page:
+def _read_again_in_columns(pages: Sequence[Any], read: list[_Page]) -> None:
+    """Read again, with the gutters of the document's column pages of their size, the
+    pages of that size where no column region was found (a short column end)."""
+    known: dict[int, list[tuple[float, float]]] = {}
+    for part in read:
+        for gutter in gutters_of(part.lines.lines):
+            known.setdefault(round(part.lines.width), []).append(gutter)
+    if not known:
+        return
+    for index, part in enumerate(read):
+        gutters = known.get(round(part.lines.width))
+        if not gutters or part.scan is not None or gutters_of(part.lines.lines):
+            continue
+        page = pages[part.lines.page - 1]
+        try:
+            read[index] = _read_page(page, gutters=sorted(set(gutters)))
+        except _PARSE_ERRORS:
+            continue  # read once already: keep that reading
+        finally:
+            page.close()
+
+
+def _read_page(page: Any, *, gutters: Sequence[tuple[float, float]] = ()) -> _Page:
     chars, scan = inspect_page(page)
     # A page whose glyphs are undecodable keeps none, and no empty tables either.
     tables = find_raw_tables(page) if (chars or scan is None) and has_ruling(page) else []
     outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
     height = float(page.height)
-    lines = [make_line(group) for group in group_lines(outside)]
+    spans = [(table.bbox[1], table.bbox[3]) for table in tables]
+    lines = read_lines(outside, tables=spans, gutters=gutters)
     lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
     page_lines = PageLines(
         page=int(page.page_number),
@@ -225,7 +249,7 @@ def _assemble(pages: list[_Page]) -> tuple[list[Block], list[Table]]:
     for page in pages:
         drafts = build_blocks(page.lines, layout)
         on_page: list[tuple[float, int, BlockDraft | RawTable]] = [
-            (draft.top, 1, draft) for draft in drafts
+            (draft.sort_top, 1, draft) for draft in drafts
         ]
         on_page += [(table.top, 0, table) for table in page.tables]
         on_page.sort(key=lambda entry: (entry[0], entry[1]))
