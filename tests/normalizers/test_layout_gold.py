@@ -3,8 +3,7 @@
 
 Every PDF in `tests/fixtures/layout/` (made by `make_layout.py`, committed) goes through
 `extract` and the pipeline's `normalize` and must give exactly what its gold `<stem>.json`
-says, as the variants do (`test_variants.py`). The OFD renditions of
-`tests/fixtures/ofd/` are read the same way.
+says, as the variants do (`test_variants.py`).
 """
 
 from __future__ import annotations
@@ -27,14 +26,8 @@ from tests.notice_gold import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = [ROOT / "tests" / "fixtures" / "layout", ROOT / "tests" / "fixtures" / "ofd"]
-SOURCES = sorted(
-    p
-    for folder in FOLDERS
-    if folder.is_dir()
-    for p in folder.iterdir()
-    if p.suffix in (".pdf", ".ofd")
-)
+LAYOUT = ROOT / "tests" / "fixtures" / "layout"
+SOURCES = sorted(p for p in LAYOUT.iterdir() if p.suffix == ".pdf")
 _IDS = [p.name for p in SOURCES]
 
 
