@@ -41,7 +41,7 @@ from .pdf_blocks import (
     measure_layout,
     plain_sans_body,
 )
-from .pdf_columns import gutters_of, read_lines
+from .pdf_columns import frames_of, read_lines
 from .pdf_tables import (
     RawTable,
     assign_chars,
@@ -170,35 +170,37 @@ def _translate(error: BaseException) -> Exception:
 
 
 def _read_again_in_columns(pages: Sequence[Any], read: list[_Page]) -> None:
-    """Read again, with the gutters of the document's column pages of their size, the
-    pages of that size where no column region was found (a short column end)."""
-    known: dict[int, list[tuple[float, float]]] = {}
+    """Read again, with the columns of the document's largest column region on pages of
+    their size, the pages of that size (a short column end stays no column region)."""
+    known: dict[int, tuple[int, list[tuple[float, float]]]] = {}
     for part in read:
-        for gutter in gutters_of(part.lines.lines):
-            known.setdefault(round(part.lines.width), []).append(gutter)
+        count, frames = frames_of(part.lines.lines)
+        width = round(part.lines.width)
+        if count and count > known.get(width, (0, []))[0]:
+            known[width] = (count, frames)
     if not known:
         return
     for index, part in enumerate(read):
-        gutters = known.get(round(part.lines.width))
-        if not gutters or part.scan is not None or gutters_of(part.lines.lines):
+        frames = known.get(round(part.lines.width), (0, []))[1]
+        if not frames or part.scan is not None:
             continue
         page = pages[part.lines.page - 1]
         try:
-            read[index] = _read_page(page, gutters=sorted(set(gutters)))
+            read[index] = _read_page(page, frames=frames)
         except _PARSE_ERRORS:
             continue  # read once already: keep that reading
         finally:
             page.close()
 
 
-def _read_page(page: Any, *, gutters: Sequence[tuple[float, float]] = ()) -> _Page:
+def _read_page(page: Any, *, frames: Sequence[tuple[float, float]] = ()) -> _Page:
     chars, scan = inspect_page(page)
     # A page whose glyphs are undecodable keeps none, and no empty tables either.
     tables = find_raw_tables(page) if (chars or scan is None) and has_ruling(page) else []
     outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
     height = float(page.height)
     spans = [(table.bbox[1], table.bbox[3]) for table in tables]
-    lines = read_lines(outside, tables=spans, gutters=gutters)
+    lines = read_lines(outside, tables=spans, frames=frames)
     lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
     page_lines = PageLines(
         page=int(page.page_number),

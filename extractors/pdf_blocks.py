@@ -276,7 +276,43 @@ def build_blocks(page: PageLines, layout: Layout) -> list[BlockDraft]:
             drafts.append(BlockDraft(page.page, [line], align, left, right, layout.body_size))
         else:
             current.lines.append(line)
-    return drafts
+    return _join_wrapped_right(drafts, layout.pitch)
+
+
+def _join_wrapped_right(drafts: list[BlockDraft], pitch: float) -> list[BlockDraft]:
+    """A right-aligned line too long for its column wraps: its first line fills the
+    column up to the right indent and starts at the left edge, its last stands right
+    and ends at the same place ("江苏省人力资源和社会保" / "障厅"; a longer last line
+    "和社会保障厅办公室" may look centred or indented). One block, right."""
+    out: list[BlockDraft] = []
+    for draft in drafts:
+        previous = out[-1] if out else None
+        if previous is not None and len(previous.lines) == 1:
+            head, tail = previous.lines[0], draft.lines[0]
+            left, right = previous.edges(head)
+            size = head.size
+            stands_right = draft.align == "right" or (
+                draft.align == "left"
+                and len(draft.lines) == 1
+                and tail.x0 > left + 0.5 * size
+                and tail.x1 < right - 1.5 * size
+            )
+            if (
+                stands_right
+                and previous.align == "left"
+                and head.frame == tail.frame
+                and abs(head.x0 - left) <= 0.5 * size
+                and head.x1 < right - 1.5 * size
+                and abs(head.x1 - tail.x1) <= 0.5 * size
+                and abs(head.size - tail.size) <= 0.5
+                and 0 < tail.top - head.top <= 1.35 * pitch * size
+            ):
+                draft.lines.insert(0, head)
+                draft.align = "right"
+                out[-1] = draft
+                continue
+        out.append(draft)
+    return out
 
 
 def can_join_pages(last: BlockDraft, first: BlockDraft) -> bool:

@@ -16,9 +16,10 @@ have ragged right edges and stay whole lines.
 
 The last page of a body in columns often holds a few lines only (a balanced section
 end: the signature in one column, the date in the other). Such a page is read again
-with the gutters found on the document's other pages of its size (`gutters_of`): a
-run of at least two lines that leaves a known gutter empty, with text on both sides,
-is read in those columns.
+with the columns found on the document's other pages of its size (`frames_of`): a
+run of at least two lines that leaves the known gutters empty, with text on both sides,
+is read in those columns, whose edges are the known ones (a short column's own
+glyphs would give edges that are not its column's).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from .pdf_lines import Char, TextLine, group_lines, make_line
 
-__all__ = ["gutters_of", "read_lines"]
+__all__ = ["frames_of", "read_lines"]
 
 _MIN_LINES = 3  # lines a column needs to count as running text
 _MIN_GUTTER = 0.75  # font sizes: the narrowest empty strip that separates columns
@@ -102,21 +103,36 @@ def _between_tables(upper: _Band, lower: _Band, tables: Sequence[tuple[float, fl
     return any(upper.bottom <= top + 1 and bottom - 1 <= lower.top for top, bottom in tables)
 
 
-def _columns(bands: Sequence[_Band], gutters: list[tuple[float, float]]) -> list[list[Char]] | None:
-    """The glyphs of each column when `bands` are running text in columns, else None."""
-    chars = [c for band in bands for c in band.chars]
-    xs = [float(c["x0"]) for c in _visible(chars)] + [float(c["x1"]) for c in _visible(chars)]
-    if not xs:
+def _split(bands: Sequence[_Band], cuts: Sequence[float]) -> list[list[Char]]:
+    columns: list[list[Char]] = [[] for _ in range(len(cuts) + 1)]
+    for band in bands:
+        for c in band.chars:
+            middle = (float(c["x0"]) + float(c["x1"])) / 2
+            columns[sum(1 for cut in cuts if middle > cut)].append(c)
+    return columns
+
+
+def _open_at(free: list[tuple[float, float]], cuts: Sequence[float], half: float) -> bool:
+    return all(any(a <= cut - half and cut + half <= b for a, b in free) for cut in cuts)
+
+
+def _cuts(bands: Sequence[_Band], gutters: list[tuple[float, float]]) -> list[float] | None:
+    """The middles of the gutters strictly inside the text (glyphs on both sides)."""
+    chars = _visible([c for band in bands for c in band.chars])
+    if not chars:
         return None
-    # Gutters strictly inside the text: glyphs on both sides.
-    inner = [(g0, g1) for g0, g1 in gutters if min(xs) < g0 and g1 < max(xs)]
+    left = min(float(c["x0"]) for c in chars)
+    right = max(float(c["x1"]) for c in chars)
+    inner = [(g0, g1) for g0, g1 in gutters if left < g0 and g1 < right]
     if not inner or len(inner) + 1 > _MAX_COLUMNS:
         return None
-    cuts = [(g0 + g1) / 2 for g0, g1 in inner]
-    columns: list[list[Char]] = [[] for _ in range(len(cuts) + 1)]
-    for c in chars:
-        middle = (float(c["x0"]) + float(c["x1"])) / 2
-        columns[sum(1 for cut in cuts if middle > cut)].append(c)
+    return [(g0 + g1) / 2 for g0, g1 in inner]
+
+
+def _columns(bands: Sequence[_Band], cuts: Sequence[float]) -> list[list[Char]] | None:
+    """The glyphs of each column when `bands` are running text in columns, else None."""
+    chars = [c for band in bands for c in band.chars]
+    columns = _split(bands, cuts)
     size = _size(_visible(chars))
     extents = []
     for column in columns:
@@ -143,11 +159,21 @@ def _columns(bands: Sequence[_Band], gutters: list[tuple[float, float]]) -> list
     return columns
 
 
-def _column_lines(columns: list[list[Char]], anchor: float) -> list[TextLine]:
+def _column_lines(
+    columns: list[list[Char]],
+    anchor: float,
+    frames: Sequence[tuple[float, float]] | None = None,
+) -> list[TextLine]:
     lines: list[TextLine] = []
-    for column in columns:
+    for index, column in enumerate(columns):
+        if not column:
+            continue
         visible = _visible(column) or column
-        frame = (min(float(c["x0"]) for c in visible), max(float(c["x1"]) for c in visible))
+        frame = (
+            frames[index]
+            if frames is not None
+            else (min(float(c["x0"]) for c in visible), max(float(c["x1"]) for c in visible))
+        )
         for group in group_lines(column):
             line = make_line(group)
             line.frame = frame
@@ -156,26 +182,37 @@ def _column_lines(columns: list[list[Char]], anchor: float) -> list[TextLine]:
     return lines
 
 
-def gutters_of(lines: Sequence[TextLine]) -> list[tuple[float, float]]:
-    """The gutters between the columns that `read_lines` found, left to right."""
-    frames = sorted({line.frame for line in lines if line.frame is not None})
-    return [(left[1], right[0]) for left, right in itertools.pairwise(frames) if left[1] < right[0]]
+def frames_of(lines: Sequence[TextLine]) -> tuple[int, list[tuple[float, float]]]:
+    """(number of lines, column edges left to right) of the largest column region that
+    `read_lines` found among `lines`; (0, []) for a page without columns."""
+    regions: dict[float, list[TextLine]] = {}
+    for line in lines:
+        if line.frame is not None and line.anchor is not None:
+            regions.setdefault(line.anchor, []).append(line)
+    if not regions:
+        return 0, []
+    largest = max(regions.values(), key=len)
+    frames = sorted({line.frame for line in largest if line.frame is not None})
+    return len(largest), frames
 
 
 def _known_run(
     bands: Sequence[_Band],
     frees: Sequence[list[tuple[float, float]]],
     start: int,
-    gutter: tuple[float, float],
+    frames: Sequence[tuple[float, float]],
     tables: Sequence[tuple[float, float]],
     min_gutter: float,
 ) -> tuple[int, list[list[Char]]] | None:
-    """(last band, columns) split at a gutter known from other pages, from band `start`."""
-    middle = (gutter[0] + gutter[1]) / 2
+    """(last band, columns) split at the gutters of columns known from other pages."""
+    middles = [(left[1] + right[0]) / 2 for left, right in itertools.pairwise(frames)]
     half = min_gutter / 2
 
     def open_at(k: int) -> bool:
-        return any(a <= middle - half and middle + half <= b for a, b in frees[k])
+        return all(
+            any(a <= middle - half and middle + half <= b for a, b in frees[k])
+            for middle in middles
+        )
 
     end = start
     while (
@@ -187,10 +224,11 @@ def _known_run(
     if end == start or not open_at(start):
         return None
     chars = [c for band in bands[start : end + 1] for c in band.chars]
-    columns: list[list[Char]] = [[], []]
+    columns: list[list[Char]] = [[] for _ in frames]
     for c in chars:
-        columns[(float(c["x0"]) + float(c["x1"])) / 2 > middle].append(c)
-    if not _visible(columns[0]) or not _visible(columns[1]):
+        x = (float(c["x0"]) + float(c["x1"])) / 2
+        columns[sum(1 for middle in middles if x > middle)].append(c)
+    if sum(1 for column in columns if _visible(column)) < 2:
         return None
     return end, columns
 
@@ -199,16 +237,16 @@ def read_lines(
     chars: Sequence[Char],
     *,
     tables: Sequence[tuple[float, float]] = (),
-    gutters: Sequence[tuple[float, float]] = (),
+    frames: Sequence[tuple[float, float]] = (),
 ) -> list[TextLine]:
     """The text lines of a page's glyphs in reading order, columns read one after another.
 
     `tables`: (top, bottom) of the page's ruled tables, whose glyphs are not in `chars`;
-    a column region never reaches over a table. `gutters`: found on other pages of the
-    document of this page's size, for a page whose column text is too short to tell.
+    a column region never reaches over a table. `frames`: the column edges found on
+    the document's pages of this size (`frames_of`), for column text too short to tell.
     """
     groups = group_lines(chars)
-    if len(groups) < (2 if gutters else _MIN_LINES) or not _visible(chars):
+    if len(groups) < (2 if frames else _MIN_LINES) or not _visible(chars):
         return [make_line(group) for group in groups]
     size = _size(_visible(chars))
     min_gutter = max(_MIN_GUTTER * size, 4.0)
@@ -230,27 +268,30 @@ def read_lines(
                 found = (j, free)
         if found is not None:
             # The longest run first; shorter ones when the long one is no column text.
+            # Once a part is running text in columns, the whole run that leaves its gutters
+            # empty is read in those columns (the ragged end: signature, date, notes).
             for end in range(found[0], i + _MIN_LINES - 2, -1):
                 common = frees[i]
                 for k in range(i + 1, end + 1):
                     common = _intersect(common, frees[k], min_gutter)
-                columns = _columns(bands[i : end + 1], common)
-                if columns is not None:
-                    lines.extend(_column_lines(columns, bands[i].top))
-                    i = end + 1
+                cuts = _cuts(bands[i : end + 1], common)
+                columns = _columns(bands[i : end + 1], cuts) if cuts else None
+                if columns is not None and cuts:
+                    last = found[0]
+                    while last > end and not all(
+                        _open_at(frees[k], cuts, min_gutter / 2) for k in range(end + 1, last + 1)
+                    ):
+                        last -= 1
+                    lines.extend(_column_lines(_split(bands[i : last + 1], cuts), bands[i].top))
+                    i = last + 1
                     break
             if columns is not None:
                 continue
-        known = next(
-            (
-                run
-                for gutter in gutters
-                if (run := _known_run(bands, frees, i, gutter, tables, min_gutter)) is not None
-            ),
-            None,
+        known = (
+            _known_run(bands, frees, i, frames, tables, min_gutter) if len(frames) >= 2 else None
         )
         if known is not None:
-            lines.extend(_column_lines(known[1], bands[i].top))
+            lines.extend(_column_lines(known[1], bands[i].top, frames))
             i = known[0] + 1
             continue
         lines.append(make_line(groups[i]))
