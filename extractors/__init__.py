@@ -10,7 +10,7 @@ chosen by `registry.sniff` from the content. No domain knowledge lives here.
 
 # The version of what extractors produce. `raw` keeps it per document; `ingest` extracts
 # a file again when it changed. Bump it whenever a change alters any extractor's output.
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.2.1"
 
 from .errors import (  # noqa: E402
     CorruptDocument,

@@ -1,8 +1,16 @@
 """DOCX (Word 2007+ / WPS) -> Document: paragraphs and tables in body order.
 
-Reads the OOXML parts with lxml directly (no python-docx object model), so each
-part is checked by `check_xml_safe` before it is parsed and nothing resolves
-entities or touches the network.
+Opened with python-docx: its package model gives the main document part, the styles
+and numbering parts (by relationship) and the core properties; its `CT_Row` / `CT_Tc`
+elements give the table grid (`grid_before`, `grid_span`, `vMerge`, in `docx_tables`).
+What python-docx does not model is read from its lxml elements: content controls
+(`w:sdt`, check boxes), custom XML, text boxes, numbering labels, style inheritance
+of run properties, `w:hMerge`, and `docProps/app.xml` (page count). Before python-docx
+parses anything, the zip's declared sizes are checked (`open_zip_safely`) and every
+XML part is checked by `check_xml_safe` (python-docx's parser resolves no entities
+either). A package python-docx refuses (no `[Content_Types].xml`, a macro-enabled or
+template main part, a broken optional part) is read from its parts with lxml
+directly, as before, so such files still load.
 
 Pages: a DOCX stores no pages. They are estimated from the explicit breaks the
 author made — `w:br w:type="page"`, `w:pageBreakBefore` and section breaks (a
@@ -20,10 +28,12 @@ and bold (the 公文 title, an attachment's title).
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -242,6 +252,76 @@ def _optional_part(
         return None
 
 
+def _check_xml_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse entity declarations in any XML part, before python-docx parses them."""
+    for name in archive.namelist():
+        if name.endswith((".xml", ".rels")):
+            xml = _read_member(archive, name)
+            if xml is not None:
+                check_xml_safe(xml, part=name)
+
+
+def _open_model(data: bytes, source_uri: str) -> Any | None:
+    """python-docx's document, or None when python-docx refuses the package."""
+    import docx as python_docx
+
+    try:
+        return python_docx.Document(io.BytesIO(data))
+    except Exception as e:  # any refusal: the parts are read directly instead
+        log.debug("%s: python-docx cannot open the package (%s); reading its parts", source_uri, e)
+        return None
+
+
+def _related(part: Any, reltype: str, name: str, problems: list[str]) -> etree._Element | None:
+    """The XML root of the part `part` relates to by `reltype`, None without one."""
+    try:
+        related = part.part_related_by(reltype)
+    except KeyError:
+        return None
+    element = getattr(related, "element", None)
+    if element is not None:
+        return element
+    try:  # a part python-docx keeps as bytes
+        return _parse(related.blob, name)
+    except CorruptDocument as e:
+        problems.append(f"{name} unreadable, read without it ({e})")
+        return None
+
+
+def _model_metadata(model: Any, problems: list[str]) -> tuple[dict[str, str], int | None]:
+    """Title and author from python-docx's core properties; application and pages from
+    `docProps/app.xml`, which python-docx keeps as bytes."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    meta: dict[str, str] = {}
+    package = model.part.package
+    try:
+        package.part_related_by(RT.CORE_PROPERTIES)
+    except KeyError:
+        pass  # python-docx would invent defaults ("python-docx" as the author)
+    else:
+        core = model.core_properties
+        for key, value in (("title", core.title), ("creator", core.author)):
+            if isinstance(value, str) and value.strip():
+                meta[key] = value.strip()
+    pages = None
+    for part in package.iter_parts():
+        if str(part.partname) != "/docProps/app.xml":
+            continue
+        try:
+            root = _parse(part.blob, "docProps/app.xml")
+        except CorruptDocument as e:
+            problems.append(f"docProps/app.xml unreadable, metadata skipped ({e})")
+            break
+        fields = {f"{{{_APP}}}Application": "application", f"{{{_APP}}}Pages": "pages"}
+        for el in root.iter():
+            if el.tag in fields and el.text and el.text.strip():
+                meta[fields[el.tag]] = el.text.strip()
+        if meta.get("pages", "").isdigit():
+            pages = int(meta["pages"])
+    return meta, pages
+
+
 def extract(
     data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "docx"
 ) -> Document:
@@ -256,10 +336,21 @@ def extract(
         raise CorruptDocument(
             f"corrupt DOCX: {_MAIN_PART} has no w:body in namespace {W} (root {root.tag!r})"
         )
+    _check_xml_parts(archive)
     problems: list[str] = []
-    styles = StyleSheet(_optional_part(archive, "word/styles.xml", problems))
-    numbering = Numbering(_optional_part(archive, "word/numbering.xml", problems))
-    meta, app_pages = _metadata(archive, problems)
+    model = _open_model(data, source_uri)
+    if model is not None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        root = model.element
+        body = root.find(w("body"))
+        styles = StyleSheet(_related(model.part, RT.STYLES, "word/styles.xml", problems))
+        numbering = Numbering(_related(model.part, RT.NUMBERING, "word/numbering.xml", problems))
+        meta, app_pages = _model_metadata(model, problems)
+    else:
+        styles = StyleSheet(_optional_part(archive, "word/styles.xml", problems))
+        numbering = Numbering(_optional_part(archive, "word/numbering.xml", problems))
+        meta, app_pages = _metadata(archive, problems)
 
     reader = _Reader(styles, numbering, _section_breaks(body))
     reader.container(body)

@@ -41,7 +41,7 @@ from .pdf_blocks import (
     measure_layout,
     plain_sans_body,
 )
-from .pdf_lines import group_lines, make_line
+from .pdf_columns import frames_of, read_lines
 from .pdf_tables import (
     RawTable,
     assign_chars,
@@ -94,6 +94,7 @@ def extract(
                 log.warning("%s: page %d cannot be read: %s", source_uri, page.page_number, e)
             finally:
                 page.close()
+        _read_again_in_columns(pages, read)
         if pages and not read:
             raise CorruptDocument(f"corrupt PDF: no page can be read ({problems[0]})")
         metadata = dict(pdf.metadata)
@@ -168,13 +169,38 @@ def _translate(error: BaseException) -> Exception:
     return CorruptDocument(f"corrupt PDF: {_reason(error)}")
 
 
-def _read_page(page: Any) -> _Page:
+def _read_again_in_columns(pages: Sequence[Any], read: list[_Page]) -> None:
+    """Read again, with the columns of the document's largest column region on pages of
+    their size, the pages of that size (a short column end stays no column region)."""
+    known: dict[int, tuple[int, list[tuple[float, float]]]] = {}
+    for part in read:
+        count, frames = frames_of(part.lines.lines)
+        width = round(part.lines.width)
+        if count and count > known.get(width, (0, []))[0]:
+            known[width] = (count, frames)
+    if not known:
+        return
+    for index, part in enumerate(read):
+        frames = known.get(round(part.lines.width), (0, []))[1]
+        if not frames or part.scan is not None:
+            continue
+        page = pages[part.lines.page - 1]
+        try:
+            read[index] = _read_page(page, frames=frames)
+        except _PARSE_ERRORS:
+            continue  # read once already: keep that reading
+        finally:
+            page.close()
+
+
+def _read_page(page: Any, *, frames: Sequence[tuple[float, float]] = ()) -> _Page:
     chars, scan = inspect_page(page)
     # A page whose glyphs are undecodable keeps none, and no empty tables either.
     tables = find_raw_tables(page) if (chars or scan is None) and has_ruling(page) else []
     outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
     height = float(page.height)
-    lines = [make_line(group) for group in group_lines(outside)]
+    spans = [(table.bbox[1], table.bbox[3]) for table in tables]
+    lines = read_lines(outside, tables=spans, frames=frames)
     lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
     page_lines = PageLines(
         page=int(page.page_number),
@@ -225,7 +251,7 @@ def _assemble(pages: list[_Page]) -> tuple[list[Block], list[Table]]:
     for page in pages:
         drafts = build_blocks(page.lines, layout)
         on_page: list[tuple[float, int, BlockDraft | RawTable]] = [
-            (draft.top, 1, draft) for draft in drafts
+            (draft.sort_top, 1, draft) for draft in drafts
         ]
         on_page += [(table.top, 0, table) for table in page.tables]
         on_page.sort(key=lambda entry: (entry[0], entry[1]))

@@ -78,9 +78,19 @@ class BlockDraft:
     def top(self) -> float:
         return self.lines[0].top
 
+    @property
+    def sort_top(self) -> float:
+        """Where the block stands on its page: a column's blocks at the top of their region."""
+        first = self.lines[0]
+        return first.top if first.anchor is None else first.anchor
+
+    def edges(self, line: TextLine) -> tuple[float, float]:
+        """The (left, right) text edges for `line`: its column's, or the page margins."""
+        return line.frame if line.frame is not None else (self.left, self.right)
+
     def ends_short(self) -> bool:
         last = self.lines[-1]
-        return last.x1 < self.right - 1.5 * last.size
+        return last.x1 < self.edges(last)[1] - 1.5 * last.size
 
     def is_heading(self) -> bool:
         first = self.lines[0]
@@ -111,7 +121,7 @@ class BlockDraft:
         if self.is_heading():
             return "heading"
         first = self.lines[0]
-        indented = abs(first.x0 - (self.left + 2 * first.size)) <= 0.6 * first.size
+        indented = abs(first.x0 - (self.edges(first)[0] + 2 * first.size)) <= 0.6 * first.size
         if len(self.lines) == 1 and (self.align == "right" or (self.ends_short() and not indented)):
             return "line"
         return "paragraph"
@@ -156,7 +166,8 @@ def measure_layout(pages: Sequence[PageLines]) -> Layout:
     by_width: dict[int, list[tuple[TextLine, float]]] = {}
     for page in pages:
         for line in page.lines:
-            by_width.setdefault(round(page.width), []).append((line, page.width))
+            if line.frame is None:  # a column's edges are no page margins
+                by_width.setdefault(round(page.width), []).append((line, page.width))
     margins = {}
     for width, entries in by_width.items():
         margins[width] = _margins([line for line, _ in entries], float(width), body_size)
@@ -209,6 +220,8 @@ def _alignment(
 
 def _starts_block(draft: BlockDraft, line: TextLine, align: str, pitch: float) -> bool:
     prev = draft.lines[-1]
+    if line.frame != prev.frame:
+        return _starts_in_next_column(draft, line, align)
     if align != draft.align or align == "right":
         return True
     if abs(line.size - prev.size) > 0.5:
@@ -219,21 +232,42 @@ def _starts_block(draft: BlockDraft, line: TextLine, align: str, pitch: float) -
         return False  # a title broken over several centred lines
     if draft.ends_short():
         return True
-    if abs(line.x0 - (draft.left + 2 * line.size)) <= 0.6 * line.size:
+    if abs(line.x0 - (draft.edges(line)[0] + 2 * line.size)) <= 0.6 * line.size:
         return True  # a first-line indent opens a paragraph
     # After the first line (which may carry a label or indent) the lines of one
     # paragraph share their left edge.
     return len(draft.lines) >= 2 and abs(line.x0 - prev.x0) > 0.5 * line.size
 
 
+def _starts_in_next_column(draft: BlockDraft, line: TextLine, align: str) -> bool:
+    """Whether `line`, first of a column (or first after a column region), opens a block.
+
+    A paragraph runs on from the foot of one column to the head of the next as it runs
+    on over a page break: the last line reaches the column's edge, the next one starts
+    at its column's left edge, in the same face."""
+    prev = draft.lines[-1]
+    if line.frame is None or prev.frame is None or draft.align != "left" or align != "left":
+        return True
+    if draft.is_heading() or draft.ends_short() or abs(line.size - prev.size) > 0.5:
+        return True
+    return abs(line.x0 - line.frame[0]) > 0.5 * line.size
+
+
 def build_blocks(page: PageLines, layout: Layout) -> list[BlockDraft]:
-    """The blocks of one page, top to bottom; a table between two lines separates them."""
-    left, right = layout.margins_for(page.width)
+    """The blocks of one page in reading order; a table between two lines separates them."""
+    margins = layout.margins_for(page.width)
     barriers = sorted(page.barriers)
     drafts: list[BlockDraft] = []
     for line in page.lines:
+        left, right = line.frame if line.frame is not None else margins
         current = drafts[-1] if drafts else None
-        after = current.lines[-1] if current is not None and current.align == "left" else None
+        after = (
+            current.lines[-1]
+            if current is not None
+            and current.align == "left"
+            and current.lines[-1].frame == line.frame
+            else None
+        )
         align = _alignment(line, left, right, layout.body_size, after)
         crosses_table = current is not None and any(
             current.lines[-1].bottom <= top <= line.top for top in barriers
@@ -242,7 +276,43 @@ def build_blocks(page: PageLines, layout: Layout) -> list[BlockDraft]:
             drafts.append(BlockDraft(page.page, [line], align, left, right, layout.body_size))
         else:
             current.lines.append(line)
-    return drafts
+    return _join_wrapped_right(drafts, layout.pitch)
+
+
+def _join_wrapped_right(drafts: list[BlockDraft], pitch: float) -> list[BlockDraft]:
+    """A right-aligned line too long for its column wraps: its first line fills the
+    column up to the right indent and starts at the left edge, its last stands right
+    and ends at the same place ("江苏省人力资源和社会保" / "障厅"; a longer last line
+    "和社会保障厅办公室" may look centred or indented). One block, right."""
+    out: list[BlockDraft] = []
+    for draft in drafts:
+        previous = out[-1] if out else None
+        if previous is not None and len(previous.lines) == 1:
+            head, tail = previous.lines[0], draft.lines[0]
+            left, right = previous.edges(head)
+            size = head.size
+            stands_right = draft.align == "right" or (
+                draft.align == "left"
+                and len(draft.lines) == 1
+                and tail.x0 > left + 0.5 * size
+                and tail.x1 < right - 1.5 * size
+            )
+            if (
+                stands_right
+                and previous.align == "left"
+                and head.frame == tail.frame
+                and abs(head.x0 - left) <= 0.5 * size
+                and head.x1 < right - 1.5 * size
+                and abs(head.x1 - tail.x1) <= 0.5 * size
+                and abs(head.size - tail.size) <= 0.5
+                and 0 < tail.top - head.top <= 1.35 * pitch * size
+            ):
+                draft.lines.insert(0, head)
+                draft.align = "right"
+                out[-1] = draft
+                continue
+        out.append(draft)
+    return out
 
 
 def can_join_pages(last: BlockDraft, first: BlockDraft) -> bool:
@@ -263,4 +333,4 @@ def can_join_pages(last: BlockDraft, first: BlockDraft) -> bool:
         # A lone short line that does not close a sentence is a label ("附件1"), not
         # the last words of a paragraph.
         return False
-    return abs(head.x0 - first.left) <= 0.5 * head.size
+    return abs(head.x0 - first.edges(head)[0]) <= 0.5 * head.size

@@ -7,6 +7,12 @@ spans k+1 columns or rows. That is exact where pdfplumber's `None` placeholders
 are only a hint. A table cut by a page break is stitched back by laying the
 parts one under the other in document coordinates (`doctop`), so the same
 geometry rule gives the spans of the stitched table.
+
+A vertically merged cell cut by the page break (a host running several classes, a
+主管部门 grouping) reaches the next page as an empty cell in the first rows of the
+continuation. It is carried over, as a larger rowspan of the anchor on the page before,
+when no rule is drawn above it, or when its column holds merged cells and its row
+holds text (an empty cell there would otherwise be a blank in a full row).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ class RawCell:
     bottom: float
     chars: list[Char] = field(default_factory=list)
     text: str = ""
+    open_top: bool = False  # no rule drawn along its top edge (a cell cut by a page break)
+    continues: RawCell | None = None  # the cell of the page before that this one goes on
 
 
 @dataclass(slots=True)
@@ -105,18 +113,40 @@ def _nearest(edges: Sequence[float], value: float) -> int:
     return index if edges[index] - value < value - edges[index - 1] else index - 1
 
 
+def _square_rules(page: Any) -> None:
+    """Make rules that are level (or plumb) up to rounding exactly so.
+
+    pdfplumber calls a line horizontal only when its top equals its bottom; a page
+    turned by /Rotate leaves them a rounding error apart, and its table has no rules."""
+    for obj in page.objects.get("line", ()):
+        if obj["top"] != obj["bottom"] and abs(obj["top"] - obj["bottom"]) < 0.01:
+            obj["bottom"] = obj["top"]
+            obj["height"] = 0
+        if obj["x0"] != obj["x1"] and abs(obj["x0"] - obj["x1"]) < 0.01:
+            obj["x1"] = obj["x0"]
+            obj["width"] = 0
+
+
 def find_raw_tables(page: Any) -> list[RawTable]:
     """The ruled tables of one page with their cell boxes (text comes later)."""
+    if getattr(page, "rotation", 0):
+        _square_rules(page)
     offset = float(page.initial_doctop)
     tables: list[RawTable] = []
     cuts = _page_break_cuts(page.edges)
+    rules = [e for e in page.edges if e["orientation"] == "h"]
     settings = {"explicit_horizontal_lines": cuts} if cuts else None
     for found in page.find_tables(table_settings=settings):
         boxes = [box for box in found.cells if box is not None]
         if len(boxes) < 2:
             # A single framed box is a text frame, not a table: its text stays a block.
             continue
-        cells = [RawCell(x0, top + offset, x1, bottom + offset) for x0, top, x1, bottom in boxes]
+        cells = [
+            RawCell(
+                x0, top + offset, x1, bottom + offset, open_top=not _ruled_above(rules, x0, x1, top)
+            )
+            for x0, top, x1, bottom in boxes
+        ]
         col_edges = _cluster([c.x0 for c in cells] + [c.x1 for c in cells])
         if len(col_edges) <= 2:
             # Boxes stacked in one column are frames (a printed web page's bands of
@@ -133,6 +163,16 @@ def find_raw_tables(page: Any) -> list[RawTable]:
             )
         )
     return tables
+
+
+def _ruled_above(rules: Sequence[dict[str, Any]], x0: float, x1: float, top: float) -> bool:
+    """Whether a horizontal rule runs along the top of the box (x0, x1) at `top`."""
+    middle = (x0 + x1) / 2
+    return any(
+        abs(float(e["top"]) - top) <= _EDGE_TOLERANCE
+        and float(e["x0"]) - _EDGE_TOLERANCE <= middle <= float(e["x1"]) + _EDGE_TOLERANCE
+        for e in rules
+    )
 
 
 def _page_break_cuts(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -253,6 +293,7 @@ def stitch(previous: RawTable, following: RawTable) -> RawTable:
             index = _nearest(known, value)
             if abs(known[index] - value) <= _STITCH_TOLERANCE:
                 setattr(cell, name, known[index])
+    _carry_merged(previous, cells)
     return RawTable(
         pages=previous.pages + following.pages,
         cells=previous.cells + cells,
@@ -262,25 +303,84 @@ def stitch(previous: RawTable, following: RawTable) -> RawTable:
     )
 
 
+def _spans_rows(cell: RawCell, ys: Sequence[float]) -> bool:
+    return any(cell.top + _EDGE_TOLERANCE < y < cell.bottom - _EDGE_TOLERANCE for y in ys)
+
+
+def _carry_merged(previous: RawTable, cells: Sequence[RawCell]) -> None:
+    """Mark the empty cells that open the continuation as the rest of a merged cell above."""
+    if not cells or not previous.cells:
+        return
+    top = min(cell.top for cell in cells)
+    first_row = [cell for cell in cells if cell.top - top <= _EDGE_TOLERANCE]
+    bottom = max(cell.bottom for cell in previous.cells)
+    last_row = [cell for cell in previous.cells if bottom - cell.bottom <= _EDGE_TOLERANCE]
+    ys = _cluster([c.top for c in previous.cells] + [c.bottom for c in previous.cells])
+    row_has_text = any(cell.text.strip() for cell in first_row)
+    for cell in first_row:
+        if cell.text.strip():
+            continue
+        above = next(
+            (
+                c
+                for c in last_row
+                if abs(c.x0 - cell.x0) <= _STITCH_TOLERANCE
+                and abs(c.x1 - cell.x1) <= _STITCH_TOLERANCE
+            ),
+            None,
+        )
+        if above is None:
+            continue
+        root = above
+        while root.continues is not None:
+            root = root.continues
+        if not root.text.strip():
+            continue
+        column = [
+            c
+            for c in previous.cells
+            if abs(c.x0 - cell.x0) <= _STITCH_TOLERANCE and abs(c.x1 - cell.x1) <= _STITCH_TOLERANCE
+        ]
+        merged_column = any(_spans_rows(c, ys) for c in column) and all(
+            c.text.strip() or c.continues is not None for c in column
+        )
+        if cell.open_top or (row_has_text and merged_column):
+            cell.continues = above
+
+
 def to_table(raw: RawTable, *, order: int) -> Table:
     """The `Table` of a raw table: anchors with spans from the cell geometry."""
     xs = _cluster([c.x0 for c in raw.cells] + [c.x1 for c in raw.cells])
     ys = _cluster([c.top for c in raw.cells] + [c.bottom for c in raw.cells])
     cells: dict[tuple[int, int], Cell] = {}
+    keys: dict[int, tuple[int, int]] = {}
     for raw_cell in raw.cells:
         row, col = _nearest(ys, raw_cell.top), _nearest(xs, raw_cell.x0)
         rowspan = max(1, _nearest(ys, raw_cell.bottom) - row)
         colspan = max(1, _nearest(xs, raw_cell.x1) - col)
         if (row, col) not in cells:
             cells[row, col] = Cell(row, col, raw_cell.text, rowspan, colspan)
+            keys[id(raw_cell)] = (row, col)
     # Rows with no anchor left (a dropped repeated header) would be empty lines.
     used_rows = sorted(
         {r for cell in cells.values() for r in range(cell.row, cell.row + cell.rowspan)}
     )
     renumber = {old: new for new, old in enumerate(used_rows)}
+    # A merged cell carried over a page break: its anchor reaches the continuation's end.
+    ends: dict[tuple[int, int], int] = {}
+    for raw_cell in raw.cells:
+        root = raw_cell.continues
+        while root is not None and root.continues is not None:
+            root = root.continues
+        key = keys.get(id(raw_cell))
+        anchor = keys.get(id(root)) if root is not None else None
+        if key is None or anchor is None or key == anchor or key not in cells:
+            continue
+        piece = cells.pop(key)
+        ends[anchor] = max(ends.get(anchor, 0), piece.row + piece.rowspan - 1)
     final = []
     for cell in sorted(cells.values(), key=lambda c: (c.row, c.col)):
-        last = renumber[cell.row + cell.rowspan - 1]
+        last = renumber[max(cell.row + cell.rowspan - 1, ends.get((cell.row, cell.col), 0))]
         row = renumber[cell.row]
         final.append(Cell(row, cell.col, cell.text, last - row + 1, cell.colspan))
     return Table(

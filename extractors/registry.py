@@ -28,6 +28,7 @@ class MediaType(StrEnum):
     PDF = "pdf"
     DOCX = "docx"
     XLSX = "xlsx"
+    OFD = "ofd"
     ODT = "odt"
     ODS = "ods"
     DOC = "doc"
@@ -48,6 +49,7 @@ class MediaType(StrEnum):
 _EXTRACTORS: dict[MediaType, str] = {
     MediaType.PDF: "extractors.pdf",
     MediaType.DOCX: "extractors.docx",
+    MediaType.OFD: "extractors.ofd",
     MediaType.HTML: "extractors.html",
     MediaType.TXT: "extractors.text",
     MediaType.XLSX: "extractors.xlsx",
@@ -71,6 +73,7 @@ _HTML_ANYWHERE = re.compile(rb"<(?:html|body|div|table|p)\b[^>]*>", re.IGNORECAS
 _EXTENSION_TYPES = {
     ".pdf": MediaType.PDF,
     ".docx": MediaType.DOCX,
+    ".ofd": MediaType.OFD,
     ".xlsx": MediaType.XLSX,
     ".doc": MediaType.DOC,
     ".xls": MediaType.XLS,
@@ -88,6 +91,8 @@ def _sniff_zip(data: bytes) -> MediaType:
         return MediaType.DOCX
     if "xl/workbook.xml" in names:
         return MediaType.XLSX
+    if "OFD.xml" in names:  # GB/T 33190: the entry part at the root of the package
+        return MediaType.OFD
     if "content.xml" in names and "mimetype" in names:
         return MediaType.ODS if _odf_mimetype(data).endswith("spreadsheet") else MediaType.ODT
     return MediaType.ZIP
@@ -189,7 +194,7 @@ def extract(
         raise UnsupportedFormat(
             f"unsupported format: {_DESCRIPTIONS.get(detected, detected.value)}"
         )
-    if detected in (MediaType.DOCX, MediaType.XLSX, MediaType.ODT, MediaType.ODS):
+    if detected in (MediaType.DOCX, MediaType.XLSX, MediaType.ODT, MediaType.ODS, MediaType.OFD):
         open_zip_safely(data, limits=limits, kind=detected.value.upper())
     try:
         module = importlib.import_module(module_name)

@@ -368,3 +368,39 @@ def test_automatic_list_numbers_become_text_labels() -> None:
     body = item("总则", 0) + item("范围", 1) + item("对象", 1) + item("要求", 0) + item("时间", 1)
     doc = _extract_built(body, numbering=numbering)
     assert [b.text for b in doc.blocks] == ["一、总则", "1. 范围", "2. 对象", "二、要求", "1. 时间"]
+
+
+# --- python-docx document model -------------------------------------------------------
+
+
+def test_samples_are_opened_with_python_docx() -> None:
+    from docx.oxml.table import CT_Tc
+
+    for path in sorted(RAW.glob("*.docx")) + sorted(FORMS.glob("*.docx")):
+        model = docx._open_model(path.read_bytes(), str(path))
+        assert model is not None, path.name
+        assert any(isinstance(tc, CT_Tc) for tc in model.element.iter(f"{{{W_NS}}}tc"))
+
+
+def test_entity_declaration_in_any_part_is_refused_before_python_docx_parses() -> None:
+    data = (RAW / "hubei_2025_call_for_topics.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/styles.xml")
+    xml = xml.replace(b"?>", b'?><!DOCTYPE w:styles [<!ENTITY boom "boom">]>', 1)
+    bad = _replace_member(data, "word/styles.xml", xml)
+    with pytest.raises(UnsafeDocument, match=r"word/styles\.xml declares entities"):
+        registry.extract(bad, source_uri="entity.docx")
+
+
+def test_package_python_docx_refuses_is_read_from_its_parts() -> None:
+    data = (RAW / "hubei_2026_plan.docx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "[Content_Types].xml":
+                dst.writestr(info, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+    stripped = out.getvalue()
+    assert docx._open_model(stripped, "stripped.docx") is None
+    both = [registry.extract(d, source_uri="x.docx") for d in (data, stripped)]
+    assert both[0].blocks == both[1].blocks
+    assert both[0].tables == both[1].tables

@@ -169,7 +169,8 @@ def test_exported_application_form_is_stitched_with_spans() -> None:
     [form] = doc.tables
     assert (form.pages, form.n_rows, form.n_cols) == ((1, 2), 13, 5)
     assert _cell(form, "智慧茶产业数字化技术高级研修班") == (0, 1, 1, 4)
-    assert _cell(form, "承办单位信息")[2:] == (3, 1)
+    # Merged over four rows, the last on page 2: carried over the break, as in the DOCX.
+    assert _cell(form, "承办单位信息")[2:] == (4, 1)
     row = _cell(form, "联系人")[0]
     assert _rows(form)[row][1:] == ["单位名称", "福建农林大学", "联系人", "林雅琪"]
     review = next(c for c in form.cells if c.text.startswith("同意推荐"))

@@ -60,7 +60,7 @@ SELECT
             n_terms DESC,
             n_fields DESC,
             status = 'ok' DESC,
-            list_position(['docx', 'odt', 'html', 'pdf', 'xlsx', 'doc', 'wps', 'txt'], media_type)
+            list_position(['docx', 'odt', 'html', 'pdf', 'ofd', 'xlsx', 'doc', 'wps', 'txt'], media_type)
                 NULLS LAST,
             file_uri,
             doc_id
