@@ -85,12 +85,13 @@ def _load_and_publish(
     summary.rederived = rederived.documents
     con = connect(settings.db)
     policy = HostPolicy.for_run(settings.allowed_hosts, urls)
-    run = IngestRun(
-        Warehouse(con), settings, summary, policy=policy, force=force, progress=progress
-    )
+    # Materialised views are brought up to date once, after every load of the run.
+    warehouse = Warehouse(con, auto_refresh=False)
+    run = IngestRun(warehouse, settings, summary, policy=policy, force=force, progress=progress)
     try:
         run.files(files)
         run.urls(urls)
+        warehouse.refresh()
         summary.table_counts = run.warehouse.table_counts()
         summary.checks = run_checks(con)
     finally:

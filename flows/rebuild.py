@@ -66,6 +66,7 @@ def rederive(
     todo = warehouse.derivable(stale_for=version if stale_only else None)
     result = RederiveResult(version=version)
     notices: dict[str, Notice | None] = {}
+    auto_refresh, warehouse.auto_refresh = warehouse.auto_refresh, False
     for n, (doc_id, parent_doc_id) in enumerate(todo, start=1):
         document = warehouse.read_document(doc_id)
         if document is None:
@@ -106,6 +107,9 @@ def rederive(
         result.documents += 1
         if progress is not None:
             progress(document.source_uri, n, len(todo))
+    warehouse.auto_refresh = auto_refresh
+    if auto_refresh:
+        warehouse.refresh()  # once, for every document derived again
     return result
 
 

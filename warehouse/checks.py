@@ -2,9 +2,9 @@
 
 One more check cannot be a static file: `pii_in_clear` scans every text column of
 every table outside `private` (listed at run time from `duckdb_columns()` by
-`sql/scans/text_columns.sql`; the views are SQL over those tables) for ID numbers and mobile numbers, with the very
-patterns `normalizers.pii.mask_text` masks. Each column with a hit is an error-level
-`Finding`, which shows the number masked, never in clear.
+`sql/scans/text_columns.sql`; the views are SQL over those tables) for ID numbers and
+mobile numbers, with the very patterns `normalizers.pii.mask_text` masks. Each column
+with a hit is an error-level `Finding`, which shows the number masked, never in clear.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import duckdb
 
 from .catalog import apply_comments, catalog
 from .errors import WarehouseError
+from .marts import PENDING, Materialized
+from .marts import create as create_mart
 
 __all__ = [
     "READ_ONLY_STATEMENTS",
@@ -31,7 +34,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMAS = ("raw", "staging", "curated", "private")
+SCHEMAS = ("raw", "staging", "curated", "private", "live", "mart")
 
 # A read-only connection touches nothing but the warehouse file: no files read or
 # written (COPY TO, read_csv, ATTACH of files), no extensions installed or loaded, and
@@ -50,9 +53,41 @@ def sql_text(relative: str) -> str:
     return resources.files("warehouse").joinpath("sql", relative).read_text(encoding="utf-8")
 
 
+_FINAL_ORDER = re.compile(r"\bORDER BY ([^;()]+);\s*$")
+
+
+def _build_entries() -> list[tuple[str, bool]]:
+    """(file, materialised?) in build order; `materialize` after a file marks it."""
+    entries = []
+    for line in sql_text("build_order.txt").splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            entries.append((words[0], "materialize" in words[1:]))
+    return entries
+
+
 def _build_list() -> list[str]:
-    lines = sql_text("build_order.txt").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [relative for relative, _ in _build_entries()]
+
+
+def materialized() -> list[Materialized]:
+    """The materialised objects, in build order (warehouse.marts)."""
+    return [_object_of(relative) for relative, flag in _build_entries() if flag]
+
+
+def _object_of(relative: str) -> Materialized:
+    schema, file = relative.split("/")
+    return Materialized(schema, file.removesuffix(".sql"))
+
+
+def _live_sql(relative: str) -> str:
+    """A materialised object's SQL, defining `live.<name>` instead of `<schema>.<name>`."""
+    obj = _object_of(relative)
+    text = sql_text(relative)
+    head = f"CREATE OR REPLACE VIEW {obj.view} AS"
+    if head not in text:
+        raise WarehouseError(f"{relative} is marked materialize but does not say {head!r}")
+    return text.replace(head, f"CREATE OR REPLACE VIEW {obj.live} AS", 1)
 
 
 def _schema_fingerprint() -> str:
@@ -80,11 +115,19 @@ def build_schema(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None
     try:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        for relative in _build_list():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {PENDING} (region VARCHAR, plan_year INTEGER)")
+        for relative, materialize in _build_entries():
             try:
-                con.execute(sql_text(relative))
+                if materialize:
+                    text = _live_sql(relative)
+                    con.execute(text)
+                    order = _FINAL_ORDER.search(text)
+                    create_mart(con, _object_of(relative), order.group(1) if order else None)
+                else:
+                    con.execute(sql_text(relative))
             except duckdb.Error as e:
                 raise WarehouseError(f"building {relative} failed: {e}") from e
+        con.execute(f"DELETE FROM {PENDING}")  # every materialised table was just filled
         apply_comments(con)
         con.execute(
             "CREATE OR REPLACE TABLE raw.schema_version AS SELECT ? AS fingerprint", [fingerprint]

@@ -23,7 +23,10 @@ import pyarrow as pa
 from extractors.model import Document, Link
 from normalizers.records import table_of
 
+from .db import materialized
 from .errors import WarehouseError
+from .marts import PENDING
+from .marts import refresh as refresh_marts
 from .raw import document_rows, read_document
 
 __all__ = ["LoadUnit", "Warehouse", "record_table"]
@@ -100,8 +103,11 @@ def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
 class Warehouse:
     """A writable warehouse connection with idempotent per-document loads."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, auto_refresh: bool = True) -> None:
+        """`auto_refresh`: bring the materialised views up to date after every load (for a
+        few loads at a time); a run of many loads passes False and calls `refresh` once."""
         self.con = con
+        self.auto_refresh = auto_refresh
         self._doc_tables: tuple[str, ...] | None = None
 
     def doc_tables(self) -> tuple[str, ...]:
@@ -117,6 +123,25 @@ class Warehouse:
             ).fetchall()
             self._doc_tables = (*_RAW_TABLES, *(r[0] for r in rows))
         return self._doc_tables
+
+    # Materialised views (warehouse.marts).
+    def _mark_pending(self, doc_ids: Sequence[str]) -> None:
+        """Record the (region, plan_year) of what these documents hold: their notices,
+        their programmes, and the notice of the page they are attached to."""
+        if not doc_ids:
+            return
+        self.con.execute(
+            f"INSERT INTO {PENDING} "
+            "SELECT region, plan_year FROM staging.notices WHERE doc_id IN $ids "
+            "UNION SELECT region, plan_year FROM staging.plan_projects WHERE doc_id IN $ids "
+            "UNION SELECT n.region, n.plan_year FROM staging.notices AS n "
+            "JOIN raw.documents AS d ON d.parent_doc_id = n.doc_id WHERE d.doc_id IN $ids",
+            {"ids": list(doc_ids)},
+        )
+
+    def refresh(self) -> int:
+        """Bring the materialised views up to date; the number of keys refreshed."""
+        return refresh_marts(self.con, materialized())
 
     def is_loaded(self, doc_id: str) -> bool:
         row = self.con.execute("SELECT 1 FROM raw.documents WHERE doc_id = ?", [doc_id]).fetchone()
@@ -197,6 +222,7 @@ class Warehouse:
         tables = _record_rows(unit)
         self.con.begin()
         try:
+            self._mark_pending([doc_id])
             for table in self.doc_tables():
                 if not table.startswith("raw."):
                     self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
@@ -209,10 +235,13 @@ class Warehouse:
                 "WHERE doc_id = ?",
                 [role, status, error, normalizer_version, doc_id],
             )
+            self._mark_pending([doc_id])
             self.con.commit()
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(f"deriving {doc_id} again failed and was rolled back: {e}") from e
+        if self.auto_refresh:
+            self.refresh()
         return sum(len(rows) for rows in tables.values())
 
     def _delete(self, doc_ids: Iterable[str]) -> None:
@@ -270,15 +299,19 @@ class Warehouse:
                     [unit.doc_id, unit.source_uri],
                 ).fetchall()
             ]
+            self._mark_pending(stale)
             self._delete(stale)
             for table, rows in tables.items():
                 self._insert(table, rows)
+            self._mark_pending([unit.doc_id])
             self.con.commit()
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(
                 f"loading {unit.source_uri} failed and was rolled back: {e}"
             ) from e
+        if self.auto_refresh:
+            self.refresh()
         return sum(len(rows) for rows in tables.values())
 
     def table_counts(self) -> dict[str, int]:

@@ -25,6 +25,18 @@ changes AS (
 applied AS (
     SELECT * FROM changes WHERE amended_notice_id IS NOT NULL AND latest = 1
 ),
+amended AS (
+    SELECT DISTINCT amended_notice_id AS notice_id FROM applied
+),
+unchanged AS (
+    -- Plans no loaded amendment changes: as published (most plans; no name matching).
+    SELECT
+        b.notice_id, b.plan_year, b.region, b.program_level, b.funding_type, b.seq,
+        b.project_name, b.host_org, b.applicant_org, b.source_doc_id, b.page, b.table_no
+    FROM projects AS b
+    WHERE b.doc_type <> 'plan_amendment'
+      AND b.notice_id NOT IN (SELECT notice_id FROM amended)
+),
 kept AS (
     SELECT
         b.notice_id,
@@ -39,7 +51,7 @@ kept AS (
         b.source_doc_id,
         b.page,
         b.table_no
-    FROM projects AS b
+    FROM (SELECT * FROM projects WHERE notice_id IN (SELECT notice_id FROM amended)) AS b
     LEFT JOIN applied AS host
       ON host.amended_notice_id = b.notice_id
      AND host.project_key = staging.project_key(b.project_name)
@@ -84,6 +96,8 @@ added AS (
     QUALIFY row_number() OVER (PARTITION BY a.notice_id, a.seq, a.project_name ORDER BY c.change_no) = 1
 ),
 final AS (
+    SELECT * FROM unchanged
+    UNION ALL
     SELECT * FROM kept
     UNION ALL
     SELECT * FROM added

@@ -1,7 +1,7 @@
 -- Who hosts (承办) or puts forward (申报) each programme of the plans in force
 -- (curated.effective_plan_projects), under canonical names. The canonical names of a cell
 -- are those the normalizers gave the same cell text (staging.organization_mentions: a
--- cell may name several organisations), so an amendment's new host is named as its own
+-- cell may name several organisations; cells compared without spaces and line breaks), so an amendment's new host is named as its own
 -- programme row named it.
 CREATE OR REPLACE VIEW staging.effective_org_mentions AS
 WITH cells AS (
@@ -14,7 +14,7 @@ WITH cells AS (
     WHERE applicant_org IS NOT NULL
 ),
 names AS (
-    SELECT DISTINCT role, regexp_replace(raw_name, '\s+', '', 'g') AS cell_key, org_name, org_type
+    SELECT DISTINCT role, staging.cell_key(raw_name) AS cell_key, org_name, org_type
     FROM staging.organization_mentions
 )
 SELECT DISTINCT
@@ -25,4 +25,4 @@ SELECT DISTINCT
     n.org_name,
     n.org_type
 FROM cells AS c
-JOIN names AS n ON n.role = c.role AND n.cell_key = regexp_replace(c.cell, '\s+', '', 'g');
+JOIN names AS n ON n.role = c.role AND n.cell_key = staging.cell_key(c.cell);
