@@ -32,12 +32,12 @@ from typing import Any
 from lxml import etree
 
 from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from .layout.assemble import assemble_pages
+from .layout.blocks import PageLines, is_page_furniture
+from .layout.columns import read_lines
+from .layout.tables import RawTable, assign_chars, find_raw_tables, has_ruling
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Document
-from .pdf import assemble_pages
-from .pdf_blocks import PageLines, is_page_furniture
-from .pdf_columns import read_lines
-from .pdf_tables import RawTable, assign_chars, find_raw_tables, has_ruling
 
 __all__ = ["extract"]
 

@@ -15,8 +15,10 @@ import re
 
 from lxml import etree, html
 
-from .errors import CorruptDocument, EmptyDocument
-from .html_article import (
+from ..errors import CorruptDocument, EmptyDocument
+from ..limits import Limits, check_xml_safe
+from ..model import Document, Link
+from .article import (
     find_content,
     find_title,
     reference_title,
@@ -24,10 +26,8 @@ from .html_article import (
     remove_invisible,
     title_above,
 )
-from .html_blocks import BlockWriter, clean_text, element_text
-from .html_decode import decode_html
-from .limits import Limits, check_xml_safe
-from .model import Document, Link
+from .blocks import BlockWriter, clean_text, element_text
+from .decode import decode_html
 
 __all__ = ["extract", "find_published_date"]
 

@@ -37,14 +37,14 @@ from typing import Any
 
 from lxml import etree
 
-from .docx_numbering import Numbering
-from .docx_styles import ParaProps, StyleSheet, W, read_ppr, w
-from .docx_tables import read_table_grid, row_cells, table_rows
-from .docx_text import MC, ParagraphContent, read_paragraph
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
-from .limits import Limits, check_xml_safe, open_zip_safely
-from .model import Block, Document, Table
-from .style_hints import kind_of, paragraph_style
+from ..errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from ..limits import Limits, check_xml_safe, open_zip_safely
+from ..model import Block, Document, Table
+from ..style_hints import kind_of, paragraph_style
+from .numbering import Numbering
+from .styles import ParaProps, StyleSheet, W, read_ppr, w
+from .tables import read_table_grid, row_cells, table_rows
+from .text import MC, ParagraphContent, read_paragraph
 
 __all__ = ["extract"]
 

@@ -35,17 +35,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import docx, legacy_odt, pdf, soffice, xlsx
-from .errors import (
+from .. import docx, pdf, xlsx
+from ..errors import (
     CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     ExtractionError,
     UnsupportedFormat,
 )
-from .legacy_ole import OleError, probe_word
-from .limits import Limits
-from .model import Document
+from ..limits import Limits
+from ..model import Document
+from . import odt, soffice
+from .ole import OleError, probe_word
 
 __all__ = ["SPREADSHEET_ROUTES", "TEXT_ROUTES", "extract", "extract_by_route", "table_loss"]
 
@@ -124,7 +125,7 @@ def extract_by_route(
         )
     readers: dict[str, Callable[..., Document]] = {
         "docx": _read_docx,
-        "odt": legacy_odt.extract,
+        "odt": odt.extract,
         "pdf": pdf.extract,
         "calamine": xlsx.extract,
         "xlsx": xlsx.extract,
@@ -202,7 +203,7 @@ def _text_document(
 
 def _source_table_cells(data: bytes, *, media_type: str, limits: Limits) -> int | None:
     if media_type == "odt":
-        return legacy_odt.count_table_cells(data, limits=limits)
+        return odt.count_table_cells(data, limits=limits)
     try:
         probe = probe_word(data)
     except OleError as e:

@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
-from .legacy_odt_styles import Look, Styles
-from .legacy_odt_tables import grid_positions, read_table_grid, table_rows
-from .legacy_odt_xml import (
+from ..errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from ..limits import Limits
+from ..model import Block, Document, Table
+from ..style_hints import kind_of, paragraph_style
+from .odt_styles import Look, Styles
+from .odt_tables import grid_positions, read_table_grid, table_rows
+from .odt_xml import (
     BR,
     CELL,
     FRAME,
@@ -54,9 +57,6 @@ from .legacy_odt_xml import (
     q,
     read_part,
 )
-from .limits import Limits
-from .model import Block, Document, Table
-from .style_hints import kind_of, paragraph_style
 
 __all__ = ["count_table_cells", "extract"]
 

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Cell, Table
-from .pdf_lines import Char, group_lines, line_text
+from ..model import Cell, Table
+from .lines import Char, group_lines, line_text
 
 __all__ = [
     "RawTable",

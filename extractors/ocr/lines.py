@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .ocr_engine import OcrBox
-from .pdf_lines import TextLine
+from ..layout.lines import TextLine
+from .engine import OcrBox
 
 __all__ = [
     "group_lines",
