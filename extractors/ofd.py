@@ -35,7 +35,7 @@ from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
 from .layout.assemble import assemble_pages
 from .layout.blocks import PageLines, is_page_furniture
 from .layout.columns import read_lines
-from .layout.tables import RawTable, assign_chars, find_raw_tables, has_ruling
+from .layout.tables import RawTable, RulePage, assign_chars, find_raw_tables, has_ruling
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Document
 
@@ -156,25 +156,6 @@ class _Package:
 class _PageContent:
     chars: list[dict[str, Any]] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _FakePage:
-    """What `pdf_tables` asks of a pdfplumber page, for the rules of an OFD page."""
-
-    def __init__(self, number: int, width: float, height: float, doctop: float, lines: list):
-        self.page_number = number
-        self.initial_doctop = doctop
-        self.width, self.height = width, height
-        self.bbox = (0.0, 0.0, width, height)
-        self.objects: dict[str, list[dict[str, Any]]] = {"line": lines, "rect": [], "curve": []}
-        self.edges = [
-            dict(line, orientation="h" if line["top"] == line["bottom"] else "v") for line in lines
-        ]
-
-    def find_tables(self, table_settings: dict[str, Any] | None = None) -> list[Any]:
-        from pdfplumber.table import TableFinder, TableSettings
-
-        return list(TableFinder(self, TableSettings.resolve(table_settings)).tables)  # type: ignore[arg-type]
 
 
 class _Reader:
@@ -378,7 +359,7 @@ def _read_page(
     number: int, size: tuple[float, float], content: _PageContent, doctop: float
 ) -> tuple[PageLines, list[RawTable]]:
     width, height = size
-    page = _FakePage(number, width, height, doctop, content.lines)
+    page = RulePage(number, width, height, doctop, {"line": content.lines})
     tables = find_raw_tables(page) if has_ruling(page) else []
     chars = content.chars
     outside = assign_chars(tables, chars, doctop) if tables else chars

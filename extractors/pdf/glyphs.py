@@ -85,6 +85,7 @@ class PageGlyphs:
     exact: bool
     why: str  # why pdfium cannot stand in for pdfminer here ("" when it can)
     ruled: bool
+    rules: dict[str, list[dict[str, Any]]]  # pdfplumber's line, rect and curve objects
     pictures: list[tuple[float, float, float, float, int, int]]  # x0, top, x1, bottom, px w, h
     curves: int
     n_broken: int  # undecodable glyphs (pdfminer reads them as "(cid:N)")
@@ -120,27 +121,34 @@ def _objects(page: Any) -> Iterator[tuple[Any, int]]:
 
 
 class _Rules:
-    """Counts rules as pdfplumber's `has_ruling` does, from pdfium's path objects."""
+    """The page's rules as pdfminer makes them from paths (pdfplumber's `line`, `rect` and
+    `curve` objects, in page coordinates), and whether `has_ruling` would say yes."""
 
-    def __init__(self) -> None:
+    def __init__(self, height: float) -> None:
+        self.height = height
         self.horizontal = 0
         self.vertical = 0
         self.curve = False
         self.curves = 0
+        self.objects: dict[str, list[dict[str, Any]]] = {"line": [], "rect": [], "curve": []}
 
     def add_path(self, obj: Any, matrix: tuple[float, float, float, float, float, float]) -> None:
         a, b, c, d, e, f = matrix
         x = ctypes.c_float()
         y = ctypes.c_float()
+        # (points, closed, has a Bezier segment); of a Bezier segment pdfium gives the two
+        # control points and the end point, pdfminer keeps the end point only.
         subpaths: list[tuple[list[tuple[float, float]], bool, bool]] = []
+        bezier = 0
         for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
             segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
             kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            bezier = bezier + 1 if kind == _BEZIER else 0
             pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
             point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
             if kind == _MOVETO or not subpaths:
                 subpaths.append(([point], False, False))
-            else:
+            elif kind == _LINETO or bezier % 3 == 0:
                 points, closed, bent = subpaths[-1]
                 points.append(point)
                 subpaths[-1] = (points, closed, bent or kind == _BEZIER)
@@ -151,38 +159,59 @@ class _Rules:
             self._classify(points, closed, bent)
 
     def _classify(self, points: list[tuple[float, float]], closed: bool, bent: bool) -> None:
-        if bent:
-            self._add_curve()
-            return
         pts = list(points)
         if closed:
             if len(pts) > 2 and pts[-1] == pts[0]:
                 pts.pop()  # pdfminer drops a redundant last segment of a closed path
             pts.append(pts[0])
-        if len(pts) == 2 or (closed and len(pts) == 3):
-            (x0, y0), (x1, y1) = pts[0], pts[1]
-            if abs(y0 - y1) < 1:
-                self.horizontal += 1
-            elif abs(x0 - x1) < 1:
-                self.vertical += 1
+        if len(pts) < 2:
             return
-        if len(pts) == 5 and pts[0] == pts[4]:
+        if not bent and (len(pts) == 2 or (closed and len(pts) == 3)):
+            self._line(pts[0], pts[1])
+            return
+        if not bent and len(pts) == 5 and pts[0] == pts[4]:
             (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
-            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
                 y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
-            )
-            if square:
-                width = abs(x2 - x0)
-                height = abs(y2 - y0)
-                self.horizontal += 2 if height > 2 else 1 if width > 2 else 0
-                self.vertical += 2 if width > 2 else 1 if height > 2 else 0
+            ):
+                self._rect(pts[0], pts[2])
                 return
-        if len(pts) >= 2:
-            self._add_curve()
-
-    def _add_curve(self) -> None:
         self.curve = True
         self.curves += 1
+        self.objects["curve"].append(
+            self._box(pts, "curve") | {"pts": [(px, self.height - py) for px, py in pts]}
+        )
+
+    def _box(self, pts: list[tuple[float, float]], kind: str) -> dict[str, Any]:
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        return {
+            "object_type": kind,
+            "x0": x0,
+            "x1": x1,
+            "y0": y0,
+            "y1": y1,
+            "top": self.height - y1,
+            "bottom": self.height - y0,
+            "width": x1 - x0,
+            "height": y1 - y0,
+        }
+
+    def _line(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        line = self._box([start, end], "line")
+        if abs(line["top"] - line["bottom"]) < 1:
+            self.horizontal += 1
+        elif abs(line["x0"] - line["x1"]) < 1:
+            self.vertical += 1
+        self.objects["line"].append(line)
+
+    def _rect(self, corner: tuple[float, float], opposite: tuple[float, float]) -> None:
+        rect = self._box([corner, opposite], "rect")
+        width, height = rect["width"], rect["height"]
+        self.horizontal += 2 if height > 2 else 1 if width > 2 else 0
+        self.vertical += 2 if width > 2 else 1 if height > 2 else 0
+        self.objects["rect"].append(rect)
 
     @property
     def ruled(self) -> bool:
@@ -232,7 +261,7 @@ def _read(page: pypdfium2.PdfPage, height: float, fonts: FontMetrics) -> PageGly
     if page.get_rotation():
         why = "rotated page"
     raw_page = page.raw
-    rules = _Rules()
+    rules = _Rules(height)
     pictures: list[tuple[float, float, float, float, int, int]] = []
     text_objects: list[Any] = []
     m = pdfium_c.FS_MATRIX()
@@ -254,6 +283,7 @@ def _read(page: pypdfium2.PdfPage, height: float, fonts: FontMetrics) -> PageGly
         exact=not why,
         why=why,
         ruled=rules.ruled,
+        rules=rules.objects,
         pictures=pictures,
         curves=rules.curves,
         n_broken=n_broken,
@@ -298,6 +328,9 @@ def _read_text(
     runs: dict[int, _Run | None] = {}
     chars: list[Char] = []
     n_broken = n_visible = 0
+    last_key: int | None = None
+    last_origin = (0.0, 0.0)
+    box = pdfium_c.FS_RECTF()
     get_unicode = pdfium_c.FPDFText_GetUnicode
     get_object = pdfium_c.FPDFText_GetTextObject
     get_origin = pdfium_c.FPDFText_GetCharOrigin
@@ -330,8 +363,22 @@ def _read_text(
         if advance is None:
             pdfium_c.FPDFFont_GetGlyphWidth(run.font, code, run.size, width)
             advance = run.widths[code] = width.value
+        if not advance:
+            # The font does not map the character back to its code (pdfium normalised
+            # it, e.g. a Kangxi radical): pdfium's own box has the glyph's width.
+            pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
+            advance = (box.right - box.left) / run.a
         get_origin(tp, i, x, y)
         x0 = x.value
+        if key == last_key and x0 == last_origin[0] and y.value == last_origin[1]:
+            # One glyph whose ToUnicode gives several characters ("——", a ligature):
+            # pdfminer reads one glyph with that text, as wide as the glyph.
+            previous = chars[-1]
+            previous["text"] += text
+            pdfium_c.FPDFText_GetLooseCharBox(tp, i, box)
+            previous["x1"] = max(previous["x1"], box.right)
+            continue
+        last_key, last_origin = key, (x0, y.value)
         y0 = y.value + run.descent * run.scale
         chars.append(
             {
@@ -462,13 +509,13 @@ def _blank_runs(
 
 
 def _blanks_missing(chars: list[Char]) -> bool:
-    """True when a blank is followed on its baseline by a gap wider than a third of an em:
+    """True when a blank is followed on its baseline by a gap wider than half its advance:
     pdfium keeps only the first of some runs of blanks, and the others are not known."""
     for before, after in itertools.pairwise(chars):
         if (
             before["text"].isspace()
             and abs(before["bottom"] - after["bottom"]) < 0.5
-            and after["x0"] - before["x1"] > before["size"] / 3
+            and after["x0"] - before["x1"] > 0.5 * (before["x1"] - before["x0"]) + 0.05
         ):
             return True
     return False

@@ -37,7 +37,7 @@ from ..layout.assemble import LaidOutPage, assemble
 from ..layout.blocks import PageLines, is_page_furniture
 from ..layout.columns import frames_of, read_lines
 from ..layout.lines import Char
-from ..layout.tables import assign_chars, find_raw_tables, has_ruling
+from ..layout.tables import RulePage, assign_chars, find_raw_tables, has_ruling
 from ..limits import Limits
 from ..model import Document
 from .glyphs import FontMetrics, font_name, read_page_glyphs
@@ -59,8 +59,11 @@ Engine = Literal["auto", "pdfplumber"]
 class _Page(LaidOutPage):
     scan: Scan | None = None  # why the page needs OCR (a scan, broken fonts), None once read
     doctop: float = 0.0  # the page's top in document coordinates
-    chars: list[Char] | None = field(default=None, repr=False)  # pdfium's glyphs, if read so
-    route: str = "pdfplumber"
+    route: str = "pdfplumber"  # or "pdfium": glyphs and rules read by pdfium
+    # Read by pdfium: the glyphs outside the tables and the tables' (top, bottom), kept
+    # to read the page again in the columns found on other pages.
+    chars: list[Char] | None = field(default=None, repr=False)
+    spans: list[tuple[float, float]] = field(default_factory=list, repr=False)
 
 
 def extract(
@@ -275,14 +278,23 @@ def _route_page(page: Any, document: pypdfium2.PdfDocument | None, fonts: _Fonts
     layer = scan_of(glyphs, float(page.width), float(page.height))
     scan = layer.scan if layer is not None else None
     # No usable text layer: decided from pdfium, no pdfminer parse at all. A page whose
-    # blank glyphs sit in ruled tables still goes by pdfplumber below.
+    # blank glyphs sit in ruled tables still has its (empty) tables read below.
     blank_in_tables = glyphs.ruled and glyphs.chars and glyphs.n_visible == 0
     if layer is not None and not layer.readable_text and scan is not None and not blank_in_tables:
-        return _scan_page(page, scan)
-    if glyphs.ruled or not glyphs.exact:
-        log.debug("page %d by pdfplumber: %s", page.page_number, glyphs.why or "rules drawn")
+        return _lay_out(page, [], None, scan, route="pdfium")
+    if not glyphs.exact:
+        log.debug("page %d by pdfplumber: %s", page.page_number, glyphs.why)
         return read_page(page)
-    return _text_page(page, glyphs.chars, scan)
+    rules = None
+    if glyphs.ruled:
+        rules = RulePage(
+            int(page.page_number),
+            float(page.width),
+            float(page.height),
+            float(page.initial_doctop),
+            glyphs.rules,
+        )
+    return _lay_out(page, glyphs.chars, rules, scan, route="pdfium")
 
 
 def _plain_geometry(page: Any) -> bool:
@@ -295,33 +307,56 @@ def _plain_geometry(page: Any) -> bool:
     return not page.rotation and origin == (0.0, 0.0)
 
 
-def _scan_page(page: Any, scan: Scan) -> _Page:
-    lines = PageLines(
-        page=int(page.page_number), width=float(page.width), height=float(page.height), lines=[]
-    )
-    return _Page(lines, [], scan=scan, doctop=float(page.initial_doctop), route="pdfium")
+def read_page(page: Any, *, frames: Sequence[tuple[float, float]] = ()) -> _Page:
+    """One page read by pdfplumber: its glyphs, its ruled tables, whether it needs OCR."""
+    chars, scan = inspect_page(page)
+    return _lay_out(page, chars, page if has_ruling(page) else None, scan, frames=frames)
 
 
-def _text_page(
+def _lay_out(
     page: Any,
     chars: list[Char],
+    rules: Any | None,
     scan: Scan | None,
     *,
     frames: Sequence[tuple[float, float]] = (),
+    route: str = "pdfplumber",
 ) -> _Page:
-    height = float(page.height)
-    lines = read_lines(chars, frames=frames)
-    lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
-    page_lines = PageLines(
-        page=int(page.page_number), width=float(page.width), height=height, lines=lines
-    )
-    return _Page(
-        page_lines,
-        [],
+    """A page's tables (pdfplumber's table finder over `rules`, a page or a `RulePage`)
+    and its lines outside them, from its glyphs."""
+    # A page whose glyphs are undecodable keeps none, and no empty tables either.
+    tables = find_raw_tables(rules) if rules is not None and (chars or scan is None) else []
+    doctop = float(page.initial_doctop)
+    outside = assign_chars(tables, chars, doctop) if tables else chars
+    spans = [(table.bbox[1], table.bbox[3]) for table in tables]
+    part = _Page(
+        _lines(page, outside, spans, frames, [table.top for table in tables]),
+        tables,
         scan=scan,
-        doctop=float(page.initial_doctop),
-        chars=chars,
-        route="pdfium",
+        doctop=doctop,
+        route=route,
+    )
+    if route == "pdfium":
+        part.chars, part.spans = outside, spans
+    return part
+
+
+def _lines(
+    page: Any,
+    chars: list[Char],
+    spans: list[tuple[float, float]],
+    frames: Sequence[tuple[float, float]],
+    barriers: list[float],
+) -> PageLines:
+    height = float(page.height)
+    lines = read_lines(chars, tables=spans, frames=frames)
+    lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
+    return PageLines(
+        page=int(page.page_number),
+        width=float(page.width),
+        height=height,
+        lines=lines,
+        barriers=barriers,
     )
 
 
@@ -342,7 +377,8 @@ def _read_again_in_columns(pages: Sequence[Any], read: list[_Page]) -> None:
             continue
         page = pages[part.lines.page - 1]
         if part.chars is not None:
-            read[index] = _text_page(page, part.chars, part.scan, frames=frames)
+            # Read by pdfium: its glyphs outside the tables are at hand.
+            part.lines = _lines(page, part.chars, part.spans, frames, part.lines.barriers)
             continue
         try:
             read[index] = read_page(page, frames=frames)
@@ -350,26 +386,6 @@ def _read_again_in_columns(pages: Sequence[Any], read: list[_Page]) -> None:
             continue  # read once already: keep that reading
         finally:
             page.close()
-
-
-def read_page(page: Any, *, frames: Sequence[tuple[float, float]] = ()) -> _Page:
-    """One page read by pdfplumber: its glyphs, its ruled tables, whether it needs OCR."""
-    chars, scan = inspect_page(page)
-    # A page whose glyphs are undecodable keeps none, and no empty tables either.
-    tables = find_raw_tables(page) if (chars or scan is None) and has_ruling(page) else []
-    outside = assign_chars(tables, chars, float(page.initial_doctop)) if tables else chars
-    height = float(page.height)
-    spans = [(table.bbox[1], table.bbox[3]) for table in tables]
-    lines = read_lines(outside, tables=spans, frames=frames)
-    lines = [line for line in lines if line.text and not is_page_furniture(line, height)]
-    page_lines = PageLines(
-        page=int(page.page_number),
-        width=float(page.width),
-        height=height,
-        lines=lines,
-        barriers=[table.top for table in tables],
-    )
-    return _Page(page_lines, tables, scan=scan, doctop=float(page.initial_doctop))
 
 
 def _read_by_ocr(
