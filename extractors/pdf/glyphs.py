@@ -393,8 +393,11 @@ def _read_text(
                 "upright": True,
             }
         )
-    if _blanks_missing(chars):
+    dropped = _blanks_missing(chars)
+    if dropped is None:
         why = why or "blanks pdfium dropped"
+    else:
+        chars.extend(dropped)
     blanks = _blank_runs(text_objects, set(runs), chars, height, fonts, buffer)
     if blanks is None:
         why = why or "text pdfium dropped"
@@ -508,17 +511,27 @@ def _blank_runs(
     return out
 
 
-def _blanks_missing(chars: list[Char]) -> bool:
-    """True when a blank is followed on its baseline by a gap wider than half its advance:
-    pdfium keeps only the first of some runs of blanks, and the others are not known."""
+def _blanks_missing(chars: list[Char]) -> list[Char] | None:
+    """The blanks pdfium dropped after a blank it kept, None when they cannot be told.
+
+    Of a run of blanks pdfium may keep the first only; the gap it leaves before the next
+    glyph on the baseline is then a whole number of that blank's advance: so many more
+    of it. A gap wider than half an advance that is no such multiple is unexplained."""
+    out: list[Char] = []
     for before, after in itertools.pairwise(chars):
-        if (
-            before["text"].isspace()
-            and abs(before["bottom"] - after["bottom"]) < 0.5
-            and after["x0"] - before["x1"] > 0.5 * (before["x1"] - before["x0"]) + 0.05
-        ):
-            return True
-    return False
+        if not before["text"].isspace() or abs(before["bottom"] - after["bottom"]) >= 0.5:
+            continue
+        advance = before["x1"] - before["x0"]
+        gap = after["x0"] - before["x1"]
+        if gap <= 0.5 * advance + 0.05:
+            continue
+        count = round(gap / advance) if advance > 0 else 0
+        if not 1 <= count <= 12 or abs(gap - count * advance) > 0.05:
+            return None
+        for k in range(count):
+            x0 = before["x1"] + k * advance
+            out.append(dict(before, x0=x0, x1=x0 + advance))
+    return out
 
 
 def _gap_to_next(chars: list[Char], x: float, top: float, bottom: float) -> float | None:
