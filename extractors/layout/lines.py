@@ -9,6 +9,7 @@ which are layout, not text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -85,6 +86,12 @@ def _is_red(color: Any) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1024)
+def _font_look(fontname: str) -> tuple[bool, bool]:
+    """(bold or sans, bold weight) by the font's name; a document has a few fonts."""
+    return bool(_BOLD_FONT.search(fontname)), bool(_HEAVY_FONT.search(fontname))
+
+
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Glyphs grouped into visual lines, top to bottom, each line left to right.
 
@@ -145,8 +152,9 @@ def make_line(chars: Sequence[Char]) -> TextLine:
     """A `TextLine` from one group of `group_lines`."""
     sizes = Counter(round(float(c["size"]), 1) for c in chars if not c["text"].isspace())
     visible = [c for c in chars if not c["text"].isspace()] or list(chars)
-    bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname") or ""))
-    heavy = sum(1 for c in visible if _HEAVY_FONT.search(c.get("fontname") or ""))
+    looks = [_font_look(c.get("fontname") or "") for c in visible]
+    bold = sum(1 for look in looks if look[0])
+    heavy = sum(1 for look in looks if look[1])
     red = sum(1 for c in visible if _is_red(c.get("non_stroking_color")))
     return TextLine(
         top=min(c["top"] for c in chars),

@@ -326,6 +326,7 @@ def _read_text(
     width = ctypes.c_float()
     buffer = ctypes.create_string_buffer(512)
     runs: dict[int, _Run | None] = {}
+    faces: dict[int, Any] = {}
     chars: list[Char] = []
     n_broken = n_visible = 0
     last_key: int | None = None
@@ -354,7 +355,7 @@ def _read_text(
             continue
         key = address(obj.contents)
         if key not in runs:
-            runs[key] = _run(tp, i, obj, fonts, m, buffer)
+            runs[key] = _run(tp, i, obj, fonts, m, buffer, faces)
         run = runs[key]
         if run is None:
             why = why or "a font pdfminer measures otherwise"
@@ -398,7 +399,7 @@ def _read_text(
         why = why or "blanks pdfium dropped"
     else:
         chars.extend(dropped)
-    blanks = _blank_runs(text_objects, set(runs), chars, height, fonts, buffer)
+    blanks = _blank_runs(text_objects, set(runs), chars, height, fonts, buffer, faces)
     if blanks is None:
         why = why or "text pdfium dropped"
     else:
@@ -406,20 +407,47 @@ def _read_text(
     return chars, n_broken, n_visible, why
 
 
-def _run(tp: Any, index: int, obj: Any, fonts: FontMetrics, m: Any, buffer: Any) -> _Run | None:
+def _run(
+    tp: Any, index: int, obj: Any, fonts: FontMetrics, m: Any, buffer: Any, faces: dict[int, Any]
+) -> _Run | None:
     pdfium_c.FPDFText_GetMatrix(tp, index, m)
     if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0:
         return None  # not upright: pdfminer's boxes are not made this way
-    return _font_run(obj, m.a, m.d, fonts, buffer)
+    return _font_run(obj, m.a, m.d, fonts, buffer, faces)
 
 
-def _font_run(obj: Any, a: float, d: float, fonts: FontMetrics, buffer: Any) -> _Run | None:
+def _font_run(
+    obj: Any, a: float, d: float, fonts: FontMetrics, buffer: Any, faces: dict[int, Any]
+) -> _Run | None:
     font = pdfium_c.FPDFTextObj_GetFont(obj)
     if not font:
         return None
     size = ctypes.c_float()
     if not pdfium_c.FPDFTextObj_GetFontSize(obj, size):
         return None
+    key = ctypes.addressof(font.contents)
+    if key not in faces:  # the fonts of one page: the objects of a page share a few
+        faces[key] = _face(font, fonts, buffer)
+    face = faces[key]
+    if face is None:
+        return None
+    name, descent, widths = face
+    return _Run(
+        font=font,
+        size=size.value,
+        a=a,
+        d=d,
+        scale=size.value * d,
+        descent=descent,
+        name=name,
+        color=_text_color(obj),
+        widths=widths.setdefault(size.value, {}),
+    )
+
+
+def _face(font: Any, fonts: FontMetrics, buffer: Any) -> tuple[str, float, dict] | None:
+    """(name, pdfminer's /Descent, advance widths by size) of a pdfium font, None when
+    pdfminer would measure its glyphs otherwise than known here."""
     length = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
     name = font_name(buffer.raw[: max(length - 1, 0)])
     descents = fonts.descents.get(name, set())
@@ -434,17 +462,7 @@ def _font_run(obj: Any, a: float, d: float, fonts: FontMetrics, buffer: Any) -> 
         if len(match) != 1:
             return None
         descents = set(match)
-    return _Run(
-        font=font,
-        size=size.value,
-        a=a,
-        d=d,
-        scale=size.value * d,
-        descent=next(iter(descents)),
-        name=name,
-        color=_text_color(obj),
-        widths={},
-    )
+    return name, next(iter(descents)), {}
 
 
 def _blank_runs(
@@ -454,6 +472,7 @@ def _blank_runs(
     height: float,
     fonts: FontMetrics,
     buffer: Any,
+    faces: dict[int, Any],
 ) -> list[Char] | None:
     """The blanks of the text objects pdfium skipped because they are blank (zero width);
     None when a skipped object is not blank, or its blanks cannot be told.
@@ -475,7 +494,7 @@ def _blank_runs(
         a, b, c, d, _, _ = _matrix(obj, m)
         if b != 0 or c != 0 or a <= 0 or d <= 0:
             return None
-        run = _font_run(obj, a, d, fonts, buffer)
+        run = _font_run(obj, a, d, fonts, buffer, faces)
         if run is None:
             return None
         x0 = left.value
