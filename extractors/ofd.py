@@ -6,8 +6,8 @@ An OFD file is a zip of XML parts: `OFD.xml` names each document's root
 area, templates and fonts. A page holds layers of `TextObject`s (a `Boundary`, a font
 size, and `TextCode` runs placed at `X`/`Y` with per-glyph advances `DeltaX`) and
 `PathObject`s (ruling lines as `AbbreviatedData`: `M x y L x y ...`). Coordinates are
-millimetres from the top left of the page; they are turned into points so the PDF
-layout code (`pdf_columns`, `pdf_blocks`, `pdf_tables`) reads an OFD page as it reads
+millimetres from the top left of the page; they are turned into points so the
+layout engine (`layout.columns`, `layout.blocks`, `layout.tables`) reads an OFD page as it reads
 a PDF page: text lines and blocks from the glyph boxes, tables from the rules.
 
 Read with lxml, not a PyPI OFD reader: `ofdkit` (Apache-2.0, no dependencies) gives the

@@ -2,7 +2,7 @@
 
 Opened with python-docx: its package model gives the main document part, the styles
 and numbering parts (by relationship) and the core properties; its `CT_Row` / `CT_Tc`
-elements give the table grid (`grid_before`, `grid_span`, `vMerge`, in `docx_tables`).
+elements give the table grid (`grid_before`, `grid_span`, `vMerge`, in `tables`).
 What python-docx does not model is read from its lxml elements: content controls
 (`w:sdt`, check boxes), custom XML, text boxes, numbering labels, style inheritance
 of run properties, `w:hMerge`, and `docProps/app.xml` (page count). Before python-docx

@@ -1,6 +1,6 @@
 """HTML web page -> Document: the article (title, body blocks, tables), its date and attachments.
 
-Only the article region is laid out (see `html_article`): site menus, breadcrumbs and
+Only the article region is laid out (see `article`): site menus, breadcrumbs and
 footers are left out. `published_date` is a "发布日期：2021-04-20" (发布时间, 日期, ...)
 line near the title, as written. `links` are the attachment links of the whole page
 (an href to a document file, a link inside an "附件" block or after an "附件：" label),

@@ -55,7 +55,7 @@ class TextLine:
     red: bool  # most glyphs are red (the 发文机关标志 of a red-head document)
     n_chars: int
     heavy: bool = False  # at least 80% of the glyphs are set in a bold weight (not just sans)
-    # Set on the lines of a column region (`pdf_columns`): the column's (left, right) text
+    # Set on the lines of a column region (`columns`): the column's (left, right) text
     # edges, which stand for the page margins, and the region's top, where it is ordered.
     frame: tuple[float, float] | None = None
     anchor: float | None = None

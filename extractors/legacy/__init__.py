@@ -6,12 +6,12 @@ of the converted format. Routes, in order of preference:
 
 - "docx": convert to DOCX, read with `extractors.docx` (style hints, numbering labels);
 - "odt": convert to ODT (an ODT input is read as it is), read `content.xml` with
-  `extractors.legacy_odt`: the tables of LibreOffice's own model, with spans;
+  `extractors.legacy.odt`: the tables of LibreOffice's own model, with spans;
 - "pdf": convert to PDF, read with `extractors.pdf` (tables from ruling lines).
 
 LibreOffice can lose tables on the way (a table flattened into paragraphs), so the
 tables a route kept are compared with what the source holds: the table cell marks
-in the Word text (`legacy_ole.probe_word`) or the cells of the ODT. A route that
+in the Word text (`ole.probe_word`) or the cells of the ODT. A route that
 kept less than half of them is not trusted and the next one is tried. A fallback
 that keeps the tables is not a problem; only when no route keeps them does the
 result (the route that kept most) carry a problem saying so.

@@ -4,10 +4,10 @@ The second route for legacy Word files (LibreOffice writes ODT from its own mode
 so a table its DOCX export loses is still a `table:table` here) and the reader of an
 ODT when LibreOffice is not installed. This module walks the body: paragraphs, their
 text runs, lists, sections, frames and tables in reading order. The package and its
-XML names are `legacy_odt_xml`, styles `legacy_odt_styles`, the table grid
-`legacy_odt_tables`.
+XML names are `odt_xml`, styles `odt_styles`, the table grid
+`odt_tables`.
 
-Tables: cells on the grid with colspan/rowspan (see `legacy_odt_tables`). A table
+Tables: cells on the grid with colspan/rowspan (see `odt_tables`). A table
 nested in a cell joins the cell's text row by row, as in the DOCX reader.
 
 Pages: LibreOffice writes `text:soft-page-break` where its layout broke pages; each

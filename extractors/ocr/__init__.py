@@ -3,9 +3,9 @@
 Two callers share one path. The registry sends PNG, JPEG and TIFF files (every
 frame of a multi-page TIFF is a page) to `extract`; the PDF extractor sends the
 pages that have no usable text layer to `read_pdf_pages`, rendered at 200 dpi.
-Each page image is straightened (`ocr_engine.deskew`), read once by the OCR
-engine, its ruled tables rebuilt from the rules (`ocr_tables`), and the boxes
-outside the tables made into `TextLine`s (`ocr_layout`), so the PDF extractor's
+Each page image is straightened (`engine.deskew`), read once by the OCR
+engine, its ruled tables rebuilt from the rules (`tables`), and the boxes
+outside the tables made into `TextLine`s (`lines`), so the layout engine's
 own rules turn them into paragraphs, headings and stitched tables.
 
 Owned here: decoding images safely (pixel and page limits, EXIF orientation,
