@@ -115,6 +115,8 @@ def time_cli(corpus: Path, work: Path) -> tuple[float, int]:
         PYTHONPATH=str(ROOT),
         PREFECT_HOME=str(work / "prefect"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        # On a loaded machine the ephemeral API may take longer than Prefect's 20 s.
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
         NOTICEFLOW_PII_KEY_FILE=str(work / "pii_key"),
     )
     command = [
@@ -128,7 +130,10 @@ def time_cli(corpus: Path, work: Path) -> tuple[float, int]:
     ]
     started = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    return time.perf_counter() - started, done.returncode
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        print(f"noticeflow ingest exited {done.returncode}:", done.stderr[-2000:], file=sys.stderr)
+    return elapsed, done.returncode
 
 
 def time_in_process(files: list[Path]) -> tuple[float, float, dict[str, int]]:
@@ -168,7 +173,7 @@ def run(copies: int, with_cli: bool) -> dict[str, object]:
         if with_cli:
             cli_s, code = time_cli(corpus, work)
             load["after_cli"] = [round(x, 2) for x in os.getloadavg()]
-            rates["noticeflow_ingest_cli"] = round(pages / cli_s, 1)
+            rates["noticeflow_ingest_cli"] = round(pages / cli_s, 1) if code == 0 else 0.0
             report["cli_exit_code"] = code
             report["cli_seconds"] = round(cli_s, 2)
         extract_s, normalize_s, statuses = time_in_process(files)
