@@ -6,8 +6,8 @@ An OFD file is a zip of XML parts: `OFD.xml` names each document's root
 area, templates and fonts. A page holds layers of `TextObject`s (a `Boundary`, a font
 size, and `TextCode` runs placed at `X`/`Y` with per-glyph advances `DeltaX`) and
 `PathObject`s (ruling lines as `AbbreviatedData`: `M x y L x y ...`). Coordinates are
-millimetres from the top left of the page; they are turned into points so the PDF
-layout code (`pdf_columns`, `pdf_blocks`, `pdf_tables`) reads an OFD page as it reads
+millimetres from the top left of the page; they are turned into points so the
+layout engine (`layout.columns`, `layout.blocks`, `layout.tables`) reads an OFD page as it reads
 a PDF page: text lines and blocks from the glyph boxes, tables from the rules.
 
 Read with lxml, not a PyPI OFD reader: `ofdkit` (Apache-2.0, no dependencies) gives the
@@ -32,12 +32,12 @@ from typing import Any
 from lxml import etree
 
 from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from .layout.assemble import assemble_pages
+from .layout.blocks import PageLines, is_page_furniture
+from .layout.columns import read_lines
+from .layout.tables import RawTable, RulePage, assign_chars, find_raw_tables, has_ruling
 from .limits import Limits, check_xml_safe, open_zip_safely
 from .model import Document
-from .pdf import assemble_pages
-from .pdf_blocks import PageLines, is_page_furniture
-from .pdf_columns import read_lines
-from .pdf_tables import RawTable, assign_chars, find_raw_tables, has_ruling
 
 __all__ = ["extract"]
 
@@ -156,25 +156,6 @@ class _Package:
 class _PageContent:
     chars: list[dict[str, Any]] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _FakePage:
-    """What `pdf_tables` asks of a pdfplumber page, for the rules of an OFD page."""
-
-    def __init__(self, number: int, width: float, height: float, doctop: float, lines: list):
-        self.page_number = number
-        self.initial_doctop = doctop
-        self.width, self.height = width, height
-        self.bbox = (0.0, 0.0, width, height)
-        self.objects: dict[str, list[dict[str, Any]]] = {"line": lines, "rect": [], "curve": []}
-        self.edges = [
-            dict(line, orientation="h" if line["top"] == line["bottom"] else "v") for line in lines
-        ]
-
-    def find_tables(self, table_settings: dict[str, Any] | None = None) -> list[Any]:
-        from pdfplumber.table import TableFinder, TableSettings
-
-        return list(TableFinder(self, TableSettings.resolve(table_settings)).tables)  # type: ignore[arg-type]
 
 
 class _Reader:
@@ -378,7 +359,7 @@ def _read_page(
     number: int, size: tuple[float, float], content: _PageContent, doctop: float
 ) -> tuple[PageLines, list[RawTable]]:
     width, height = size
-    page = _FakePage(number, width, height, doctop, content.lines)
+    page = RulePage(number, width, height, doctop, {"line": content.lines})
     tables = find_raw_tables(page) if has_ruling(page) else []
     chars = content.chars
     outside = assign_chars(tables, chars, doctop) if tables else chars

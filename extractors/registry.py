@@ -13,6 +13,7 @@ import importlib
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
@@ -21,7 +22,7 @@ from .limits import Limits, open_zip_safely
 from .model import Document
 from .text_repair import decode_text, text_noise
 
-__all__ = ["MediaType", "extract", "sniff"]
+__all__ = ["ATTACHMENT_EXTENSIONS", "FORMATS", "Format", "MediaType", "extract", "sniff"]
 
 
 class MediaType(StrEnum):
@@ -45,24 +46,47 @@ class MediaType(StrEnum):
     UNKNOWN = "unknown"
 
 
-# One line per format: which module's `extract(data, *, doc_id, source_uri, limits)` reads it.
-_EXTRACTORS: dict[MediaType, str] = {
-    MediaType.PDF: "extractors.pdf",
-    MediaType.DOCX: "extractors.docx",
-    MediaType.OFD: "extractors.ofd",
-    MediaType.HTML: "extractors.html",
-    MediaType.TXT: "extractors.text",
-    MediaType.XLSX: "extractors.xlsx",
-    MediaType.XLS: "extractors.legacy",  # calamine first, LibreOffice when it cannot
-    MediaType.ODS: "extractors.xlsx",
-    MediaType.DOC: "extractors.legacy",
-    MediaType.WPS: "extractors.legacy",
-    MediaType.ET: "extractors.legacy",
-    MediaType.ODT: "extractors.legacy",
-    MediaType.PNG: "extractors.ocr",
-    MediaType.JPEG: "extractors.ocr",
-    MediaType.TIFF: "extractors.ocr",
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One readable format: the module whose `extract(data, *, doc_id, source_uri, limits,
+    media_type)` reads it, the file extensions it goes by, and whether a notice page's
+    link to such a file is an attachment to fetch and read."""
+
+    module: str
+    extensions: tuple[str, ...] = ()
+    attachment: bool = False
+
+
+# The one list of formats. Detection is by content (`sniff`); the extensions only word
+# errors ("not a PDF: looks like HTML") and tell which links of a page are attachments.
+FORMATS: dict[MediaType, Format] = {
+    MediaType.PDF: Format("extractors.pdf", (".pdf",), attachment=True),
+    MediaType.DOCX: Format("extractors.docx", (".docx",), attachment=True),
+    MediaType.OFD: Format("extractors.ofd", (".ofd",), attachment=True),
+    MediaType.XLSX: Format("extractors.xlsx", (".xlsx",), attachment=True),
+    # calamine first, LibreOffice when it cannot
+    MediaType.XLS: Format("extractors.legacy", (".xls",), attachment=True),
+    MediaType.ODS: Format("extractors.xlsx", (".ods",), attachment=True),
+    MediaType.DOC: Format("extractors.legacy", (".doc",), attachment=True),
+    MediaType.WPS: Format("extractors.legacy", (".wps",), attachment=True),
+    MediaType.ET: Format("extractors.legacy", (".et",), attachment=True),
+    MediaType.ODT: Format("extractors.legacy", (".odt",), attachment=True),
+    MediaType.HTML: Format("extractors.html", (".html", ".htm", ".shtml")),
+    MediaType.TXT: Format("extractors.text", (".txt", ".md")),
+    MediaType.PNG: Format("extractors.ocr", (".png",)),
+    MediaType.JPEG: Format("extractors.ocr", (".jpg", ".jpeg")),
+    MediaType.TIFF: Format("extractors.ocr", (".tif", ".tiff")),
 }
+_EXTRACTORS: dict[MediaType, str] = {kind: f.module for kind, f in FORMATS.items()}
+# Binary document formats claimed by a file name: an HTML or text file under such a
+# name is an error page saved by a download.
+_EXTENSION_TYPES = {
+    extension: kind for kind, f in FORMATS.items() if f.attachment for extension in f.extensions
+}
+ATTACHMENT_EXTENSIONS: tuple[str, ...] = tuple(
+    extension for f in FORMATS.values() if f.attachment for extension in f.extensions
+)
+
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(
@@ -70,16 +94,6 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|div|table|p)\b[^>]*>", re.IGNORECASE)
-_EXTENSION_TYPES = {
-    ".pdf": MediaType.PDF,
-    ".docx": MediaType.DOCX,
-    ".ofd": MediaType.OFD,
-    ".xlsx": MediaType.XLSX,
-    ".doc": MediaType.DOC,
-    ".xls": MediaType.XLS,
-    ".wps": MediaType.WPS,
-    ".et": MediaType.ET,
-}
 
 
 def _sniff_zip(data: bytes) -> MediaType:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
+from extractors import registry
 from extractors.model import Document, Link
 
 from .numbers import parse_chinese_int
@@ -37,8 +38,9 @@ __all__ = [
     "normalize_attachment",
 ]
 
-# Files a notice page links as attachments that are fetched and read.
-ATTACHMENT_EXTENSIONS = (".xlsx", ".xls", ".docx", ".doc", ".pdf")
+# Files a notice page links as attachments that are fetched and read: the document
+# formats of the extractors' registry (PDF, OFD, Word, WPS, Excel, OpenDocument).
+ATTACHMENT_EXTENSIONS = registry.ATTACHMENT_EXTENSIONS
 # A link text naming one of these is a notice of the 知识更新工程 高级研修项目 family.
 FAMILY_WORDS = ("知识更新工程", "高级研修", "高研班")
 

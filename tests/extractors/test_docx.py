@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from extractors import docx, registry
-from extractors.docx_text import symbol_char
+from extractors.docx.text import symbol_char
 from extractors.errors import CorruptDocument, UnsafeDocument, UnsupportedFormat
 from extractors.limits import Limits
 from extractors.model import Block, Document, Table

@@ -10,7 +10,7 @@ import pytest
 
 from extractors import html, registry
 from extractors.errors import UnsafeDocument
-from extractors.html_decode import decode_html
+from extractors.html.decode import decode_html
 from extractors.limits import Limits
 from extractors.model import Document, Link
 

@@ -11,11 +11,11 @@ from typing import Any
 import pdfplumber
 import pytest
 
+from extractors.layout.columns import read_lines
+from extractors.layout.lines import group_lines, make_line
+from extractors.layout.tables import RawCell, RawTable, stitch, to_table
 from extractors.model import Document, Table
-from extractors.pdf import _read_page
-from extractors.pdf_columns import read_lines
-from extractors.pdf_lines import group_lines, make_line
-from extractors.pdf_tables import RawCell, RawTable, stitch, to_table
+from extractors.pdf import read_page as _read_page
 from extractors.registry import extract
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,8 +25,8 @@ from extractors.errors import (
     EncryptedDocument,
     UnsupportedFormat,
 )
-from extractors.legacy_odt import count_table_cells
-from extractors.legacy_ole import OleError, OleFile, probe_word
+from extractors.legacy.odt import count_table_cells
+from extractors.legacy.ole import OleError, OleFile, probe_word
 from extractors.limits import Limits
 from extractors.model import Block, Cell, Document, Table
 

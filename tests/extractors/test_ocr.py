@@ -27,11 +27,11 @@ from PIL import Image
 from extractors import registry
 from extractors.limits import Limits
 from extractors.model import Block, Document, Table
-from extractors.ocr_engine import OcrBox, estimate_skew, read_regions
-from extractors.ocr_layout import group_lines, line_text, mend_gaps
-from extractors.ocr_tables import find_grids
-from extractors.ocr_textlayer import inspect_page, text_layer_usable
+from extractors.ocr.engine import OcrBox, estimate_skew, read_regions
+from extractors.ocr.lines import group_lines, line_text, mend_gaps
+from extractors.ocr.tables import find_grids
 from extractors.pdf import extract as extract_pdf
+from extractors.pdf.textlayer import inspect_page, text_layer_usable
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"

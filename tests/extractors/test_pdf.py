@@ -17,10 +17,10 @@ import pytest
 
 from extractors import registry
 from extractors.errors import CorruptDocument, EncryptedDocument, UnsafeDocument
+from extractors.layout.lines import join_wrapped
 from extractors.limits import Limits
 from extractors.model import Block, Document, Table
 from extractors.pdf import extract
-from extractors.pdf_lines import join_wrapped
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
@@ -458,7 +458,7 @@ def _write_pdf(contents: list[bytes], *, user_password: bytes | None = None) -> 
 
 def test_cjk_radical_code_points_read_as_the_characters_they_draw() -> None:
     # Chromium/Skia with Noto CJK maps glyphs shared with radicals to the radical.
-    from extractors.pdf_lines import line_text
+    from extractors.layout.lines import line_text
 
     chars = [
         {"text": ch, "x0": 10.0 * i, "x1": 10.0 * i + 10, "size": 10.0}
@@ -468,8 +468,8 @@ def test_cjk_radical_code_points_read_as_the_characters_they_draw() -> None:
 
 
 def test_sans_body_face_is_not_bold() -> None:
-    from extractors.pdf_blocks import PageLines, plain_sans_body
-    from extractors.pdf_lines import TextLine
+    from extractors.layout.blocks import PageLines, plain_sans_body
+    from extractors.layout.lines import TextLine
 
     def line(text: str, *, bold: bool, heavy: bool) -> TextLine:
         return TextLine(0, 10, 0, 100, 10.0, text, bold, False, len(text), heavy)

@@ -87,3 +87,19 @@ def test_doc_id_is_the_sha256_of_the_bytes() -> None:
 
     data = (RAW / "mohrss_2021_plan.html").read_bytes()
     assert extract(data, source_uri="p.html").doc_id == hashlib.sha256(data).hexdigest()
+
+
+def test_one_list_of_formats_gives_modules_extensions_and_attachment_types() -> None:
+    import importlib
+
+    from extractors.registry import ATTACHMENT_EXTENSIONS, FORMATS, MediaType
+    from normalizers.linked import ATTACHMENT_EXTENSIONS as LINKED
+
+    for kind, fmt in FORMATS.items():
+        assert callable(importlib.import_module(fmt.module).extract), kind
+        assert fmt.extensions and all(e.startswith(".") for e in fmt.extensions)
+    assert LINKED is ATTACHMENT_EXTENSIONS
+    assert {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".ofd", ".wps", ".et"} <= set(LINKED)
+    assert not {".html", ".txt", ".png"} & set(LINKED)
+    unreadable = {MediaType.ZIP, MediaType.OLE, MediaType.UNKNOWN}
+    assert set(MediaType) - unreadable == set(FORMATS)

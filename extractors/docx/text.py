@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .docx_styles import RunProps, StyleSheet, on_off, read_rpr, w
+from .styles import RunProps, StyleSheet, on_off, read_rpr, w
 
 __all__ = ["PAGE_BREAK", "SYMBOL_FONT_CHARS", "ParagraphContent", "read_paragraph", "symbol_char"]
 

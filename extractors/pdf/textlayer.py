@@ -9,16 +9,27 @@ A page is read by OCR when it has:
   by the filing system).
 
 Kept apart from the OCR modules so the PDF extractor asks these questions
-without loading OpenCV or the OCR models.
+without loading OpenCV or the OCR models. `scan_of` answers them from pdfium's
+reading of a page (`glyphs`), `inspect_page` from pdfplumber's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Scan", "inspect_page", "is_broken_glyph", "text_layer_usable"]
+if TYPE_CHECKING:
+    from .glyphs import PageGlyphs
+
+__all__ = [
+    "Scan",
+    "TextLayer",
+    "inspect_page",
+    "is_broken_glyph",
+    "scan_of",
+    "text_layer_usable",
+]
 
 _MIN_IMAGE_SIDE = 32  # pixels: a smaller picture holds no readable text
 _MIN_OUTLINE_PATHS = 20  # drawn paths on a page with no glyphs: text as outlines
@@ -82,3 +93,44 @@ def inspect_page(page: Any) -> tuple[list[dict[str, Any]], Scan | None]:
     if len(visible) < _FEW_GLYPHS and _picture_share(page, pictures) >= _PAGE_SIZED:
         return chars, Scan("is a scanned image with only a few characters of text", True)
     return chars, None
+
+
+@dataclass(frozen=True, slots=True)
+class TextLayer:
+    """What pdfium's reading of a page says: why it needs OCR, and whether its glyphs
+    are text to lay out (False: undecodable, or none at all)."""
+
+    scan: Scan | None
+    readable_text: bool
+
+
+def scan_of(glyphs: PageGlyphs, width: float, height: float) -> TextLayer | None:
+    """`inspect_page`'s answer from pdfium's reading of the page; None: a page of text."""
+    pictures = [p for p in glyphs.pictures if min(p[4], p[5]) >= _MIN_IMAGE_SIDE]
+    if glyphs.n_visible and glyphs.n_broken * 2 >= glyphs.n_visible:
+        return TextLayer(
+            Scan("has no usable text layer (its fonts map to no characters)", True), False
+        )
+    if not glyphs.n_visible:
+        if glyphs.pictures:
+            return TextLayer(Scan("has no text layer, only images", readable=bool(pictures)), False)
+        if glyphs.curves >= _MIN_OUTLINE_PATHS:
+            return TextLayer(Scan("has no text layer, only drawn shapes", readable=True), False)
+        return TextLayer(None, False)
+    if glyphs.n_visible < _FEW_GLYPHS and _share(width, height, pictures) >= _PAGE_SIZED:
+        return TextLayer(Scan("is a scanned image with only a few characters of text", True), True)
+    return None
+
+
+def _share(
+    width: float, height: float, pictures: list[tuple[float, float, float, float, int, int]]
+) -> float:
+    area = width * height
+    if area <= 0:
+        return 0.0
+    covered = 0.0
+    for x0, top, x1, bottom, _, _ in pictures:
+        w = min(x1, width) - max(x0, 0.0)
+        h = min(bottom, height) - max(top, 0.0)
+        covered += max(w, 0.0) * max(h, 0.0)
+    return min(covered / area, 1.0)

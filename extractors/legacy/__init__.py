@@ -6,12 +6,12 @@ of the converted format. Routes, in order of preference:
 
 - "docx": convert to DOCX, read with `extractors.docx` (style hints, numbering labels);
 - "odt": convert to ODT (an ODT input is read as it is), read `content.xml` with
-  `extractors.legacy_odt`: the tables of LibreOffice's own model, with spans;
+  `extractors.legacy.odt`: the tables of LibreOffice's own model, with spans;
 - "pdf": convert to PDF, read with `extractors.pdf` (tables from ruling lines).
 
 LibreOffice can lose tables on the way (a table flattened into paragraphs), so the
 tables a route kept are compared with what the source holds: the table cell marks
-in the Word text (`legacy_ole.probe_word`) or the cells of the ODT. A route that
+in the Word text (`ole.probe_word`) or the cells of the ODT. A route that
 kept less than half of them is not trusted and the next one is tried. A fallback
 that keeps the tables is not a problem; only when no route keeps them does the
 result (the route that kept most) carry a problem saying so.
@@ -35,17 +35,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import docx, legacy_odt, pdf, soffice, xlsx
-from .errors import (
+from .. import docx, pdf, xlsx
+from ..errors import (
     CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     ExtractionError,
     UnsupportedFormat,
 )
-from .legacy_ole import OleError, probe_word
-from .limits import Limits
-from .model import Document
+from ..limits import Limits
+from ..model import Document
+from . import odt, soffice
+from .ole import OleError, probe_word
 
 __all__ = ["SPREADSHEET_ROUTES", "TEXT_ROUTES", "extract", "extract_by_route", "table_loss"]
 
@@ -124,7 +125,7 @@ def extract_by_route(
         )
     readers: dict[str, Callable[..., Document]] = {
         "docx": _read_docx,
-        "odt": legacy_odt.extract,
+        "odt": odt.extract,
         "pdf": pdf.extract,
         "calamine": xlsx.extract,
         "xlsx": xlsx.extract,
@@ -202,7 +203,7 @@ def _text_document(
 
 def _source_table_cells(data: bytes, *, media_type: str, limits: Limits) -> int | None:
     if media_type == "odt":
-        return legacy_odt.count_table_cells(data, limits=limits)
+        return odt.count_table_cells(data, limits=limits)
     try:
         probe = probe_word(data)
     except OleError as e:

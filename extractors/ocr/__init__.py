@@ -3,9 +3,9 @@
 Two callers share one path. The registry sends PNG, JPEG and TIFF files (every
 frame of a multi-page TIFF is a page) to `extract`; the PDF extractor sends the
 pages that have no usable text layer to `read_pdf_pages`, rendered at 200 dpi.
-Each page image is straightened (`ocr_engine.deskew`), read once by the OCR
-engine, its ruled tables rebuilt from the rules (`ocr_tables`), and the boxes
-outside the tables made into `TextLine`s (`ocr_layout`), so the PDF extractor's
+Each page image is straightened (`engine.deskew`), read once by the OCR
+engine, its ruled tables rebuilt from the rules (`tables`), and the boxes
+outside the tables made into `TextLine`s (`lines`), so the layout engine's
 own rules turn them into paragraphs, headings and stitched tables.
 
 Owned here: decoding images safely (pixel and page limits, EXIF orientation,
@@ -25,14 +25,15 @@ from importlib.metadata import PackageNotFoundError, version
 import cv2
 import numpy as np
 
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument, UnsupportedFormat
-from .limits import Limits
-from .model import Document
-from .ocr_engine import OcrBox, deskew, estimate_skew, read_regions, recognize
-from .ocr_layout import group_lines, is_red, line_text, make_text_line, mend_gaps, snap_sizes
-from .ocr_tables import Grid, find_grids, place_boxes
-from .pdf_blocks import PageLines, is_page_furniture
-from .pdf_tables import RawCell, RawTable
+from ..errors import CorruptDocument, EmptyDocument, UnsafeDocument, UnsupportedFormat
+from ..layout.assemble import assemble_pages
+from ..layout.blocks import PageLines, is_page_furniture
+from ..layout.tables import RawCell, RawTable
+from ..limits import Limits
+from ..model import Document
+from .engine import OcrBox, deskew, estimate_skew, read_regions, recognize
+from .lines import group_lines, is_red, line_text, make_text_line, mend_gaps, snap_sizes
+from .tables import Grid, find_grids, place_boxes
 
 __all__ = ["OcrPage", "extract", "mean_score", "read_page", "read_pdf_pages"]
 
@@ -260,7 +261,6 @@ def extract(
     data: bytes, *, doc_id: str, source_uri: str, limits: Limits, media_type: str = "png"
 ) -> Document:
     """Read an image file (PNG, JPEG, TIFF; each TIFF frame a page) by OCR."""
-    from .pdf import assemble_pages  # the PDF extractor's paragraph and table assembly
 
     kind = media_type.upper()
     if not limits.ocr:

@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Cell, Table
-from .pdf_lines import Char, group_lines, line_text
+from ..model import Cell, Table
+from .lines import Char, group_lines, line_text
 
 __all__ = [
     "RawTable",
+    "RulePage",
     "assign_chars",
     "can_continue",
     "find_raw_tables",
@@ -69,6 +70,46 @@ class RawTable:
     @property
     def x1(self) -> float:
         return self.bbox[2]
+
+
+class RulePage:
+    """What `find_raw_tables` and `has_ruling` ask of a pdfplumber page, for rules read by
+    another reader (pdfium's paths of a PDF page, an OFD page's path objects): pdfplumber's
+    table finder runs on them as on a page pdfminer parsed.
+
+    `objects` holds pdfplumber's `line`, `rect` and `curve` objects (page coordinates)."""
+
+    def __init__(
+        self,
+        number: int,
+        width: float,
+        height: float,
+        doctop: float,
+        objects: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        from pdfplumber.utils import obj_to_edges
+
+        self.page_number = number
+        self.initial_doctop = doctop
+        self.rotation = 0
+        self.width, self.height = width, height
+        self.bbox = (0.0, 0.0, width, height)
+        self.objects = {kind: objects.get(kind, []) for kind in ("line", "rect", "curve")}
+        for kind in self.objects.values():
+            for obj in kind:
+                obj.setdefault("doctop", doctop + obj["top"])
+        self.edges = [
+            edge
+            for kind in ("line", "rect", "curve")
+            for obj in self.objects[kind]
+            for edge in obj_to_edges(obj)
+        ]
+
+    def find_tables(self, table_settings: dict[str, Any] | None = None) -> list[Any]:
+        from pdfplumber.table import TableFinder, TableSettings
+
+        settings = TableSettings.resolve(table_settings)
+        return list(TableFinder(self, settings).tables)  # type: ignore[arg-type]
 
 
 def has_ruling(page: Any) -> bool:

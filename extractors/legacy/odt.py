@@ -4,10 +4,10 @@ The second route for legacy Word files (LibreOffice writes ODT from its own mode
 so a table its DOCX export loses is still a `table:table` here) and the reader of an
 ODT when LibreOffice is not installed. This module walks the body: paragraphs, their
 text runs, lists, sections, frames and tables in reading order. The package and its
-XML names are `legacy_odt_xml`, styles `legacy_odt_styles`, the table grid
-`legacy_odt_tables`.
+XML names are `odt_xml`, styles `odt_styles`, the table grid
+`odt_tables`.
 
-Tables: cells on the grid with colspan/rowspan (see `legacy_odt_tables`). A table
+Tables: cells on the grid with colspan/rowspan (see `odt_tables`). A table
 nested in a cell joins the cell's text row by row, as in the DOCX reader.
 
 Pages: LibreOffice writes `text:soft-page-break` where its layout broke pages; each
@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
-from .legacy_odt_styles import Look, Styles
-from .legacy_odt_tables import grid_positions, read_table_grid, table_rows
-from .legacy_odt_xml import (
+from ..errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from ..limits import Limits
+from ..model import Block, Document, Table
+from ..style_hints import kind_of, paragraph_style
+from .odt_styles import Look, Styles
+from .odt_tables import grid_positions, read_table_grid, table_rows
+from .odt_xml import (
     BR,
     CELL,
     FRAME,
@@ -54,9 +57,6 @@ from .legacy_odt_xml import (
     q,
     read_part,
 )
-from .limits import Limits
-from .model import Block, Document, Table
-from .style_hints import kind_of, paragraph_style
 
 __all__ = ["count_table_cells", "extract"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from docx.oxml.table import CT_Row, CT_Tc
 from lxml import etree
 
-from .docx_styles import w
-from .model import Cell
+from ..model import Cell
+from .styles import w
 
 __all__ = ["TableGrid", "read_table_grid", "row_cells", "table_rows"]
 

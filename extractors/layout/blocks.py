@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .pdf_lines import TextLine, join_wrapped
+from .lines import TextLine, join_wrapped
 
 __all__ = [
     "BlockDraft",

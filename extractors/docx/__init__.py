@@ -2,7 +2,7 @@
 
 Opened with python-docx: its package model gives the main document part, the styles
 and numbering parts (by relationship) and the core properties; its `CT_Row` / `CT_Tc`
-elements give the table grid (`grid_before`, `grid_span`, `vMerge`, in `docx_tables`).
+elements give the table grid (`grid_before`, `grid_span`, `vMerge`, in `tables`).
 What python-docx does not model is read from its lxml elements: content controls
 (`w:sdt`, check boxes), custom XML, text boxes, numbering labels, style inheritance
 of run properties, `w:hMerge`, and `docProps/app.xml` (page count). Before python-docx
@@ -37,14 +37,14 @@ from typing import Any
 
 from lxml import etree
 
-from .docx_numbering import Numbering
-from .docx_styles import ParaProps, StyleSheet, W, read_ppr, w
-from .docx_tables import read_table_grid, row_cells, table_rows
-from .docx_text import MC, ParagraphContent, read_paragraph
-from .errors import CorruptDocument, EmptyDocument, UnsafeDocument
-from .limits import Limits, check_xml_safe, open_zip_safely
-from .model import Block, Document, Table
-from .style_hints import kind_of, paragraph_style
+from ..errors import CorruptDocument, EmptyDocument, UnsafeDocument
+from ..limits import Limits, check_xml_safe, open_zip_safely
+from ..model import Block, Document, Table
+from ..style_hints import kind_of, paragraph_style
+from .numbering import Numbering
+from .styles import ParaProps, StyleSheet, W, read_ppr, w
+from .tables import read_table_grid, row_cells, table_rows
+from .text import MC, ParagraphContent, read_paragraph
 
 __all__ = ["extract"]
 

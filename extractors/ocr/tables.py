@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .ocr_engine import OcrBox
+from .engine import OcrBox
 
 __all__ = ["Grid", "GridCell", "find_grids", "place_boxes"]
 

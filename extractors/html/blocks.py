@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import html
 
-from .model import Block, Cell, Table
+from ..model import Block, Cell, Table
 
 __all__ = ["BlockWriter", "clean_text", "element_text"]
 

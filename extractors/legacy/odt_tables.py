@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .legacy_odt_xml import CELL, COVERED, ROW, ROW_GROUPS, SOFT, TABLE, int_attr, q
-from .model import Cell
+from ..model import Cell
+from .odt_xml import CELL, COVERED, ROW, ROW_GROUPS, SOFT, TABLE, int_attr, q
 
 __all__ = ["TableGrid", "grid_positions", "read_table_grid", "table_rows"]
 

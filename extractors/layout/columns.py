@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .pdf_lines import Char, TextLine, group_lines, make_line
+from .lines import Char, TextLine, group_lines, make_line
 
 __all__ = ["frames_of", "read_lines"]
 

@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass, replace
 
 from lxml import etree
 
-from .legacy_odt_xml import q
+from .odt_xml import q
 
 __all__ = ["Look", "Styles"]
 

@@ -9,6 +9,7 @@ which are layout, not text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -54,7 +55,7 @@ class TextLine:
     red: bool  # most glyphs are red (the 发文机关标志 of a red-head document)
     n_chars: int
     heavy: bool = False  # at least 80% of the glyphs are set in a bold weight (not just sans)
-    # Set on the lines of a column region (`pdf_columns`): the column's (left, right) text
+    # Set on the lines of a column region (`columns`): the column's (left, right) text
     # edges, which stand for the page margins, and the region's top, where it is ordered.
     frame: tuple[float, float] | None = None
     anchor: float | None = None
@@ -83,6 +84,12 @@ def _is_red(color: Any) -> bool:
         c, m, y, k = values
         return c < 0.2 and m > 0.6 and y > 0.6 and k < 0.3
     return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _font_look(fontname: str) -> tuple[bool, bool]:
+    """(bold or sans, bold weight) by the font's name; a document has a few fonts."""
+    return bool(_BOLD_FONT.search(fontname)), bool(_HEAVY_FONT.search(fontname))
 
 
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
@@ -145,8 +152,9 @@ def make_line(chars: Sequence[Char]) -> TextLine:
     """A `TextLine` from one group of `group_lines`."""
     sizes = Counter(round(float(c["size"]), 1) for c in chars if not c["text"].isspace())
     visible = [c for c in chars if not c["text"].isspace()] or list(chars)
-    bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname") or ""))
-    heavy = sum(1 for c in visible if _HEAVY_FONT.search(c.get("fontname") or ""))
+    looks = [_font_look(c.get("fontname") or "") for c in visible]
+    bold = sum(1 for look in looks if look[0])
+    heavy = sum(1 for look in looks if look[1])
     red = sum(1 for c in visible if _is_red(c.get("non_stroking_color")))
     return TextLine(
         top=min(c["top"] for c in chars),

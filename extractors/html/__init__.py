@@ -1,6 +1,6 @@
 """HTML web page -> Document: the article (title, body blocks, tables), its date and attachments.
 
-Only the article region is laid out (see `html_article`): site menus, breadcrumbs and
+Only the article region is laid out (see `article`): site menus, breadcrumbs and
 footers are left out. `published_date` is a "发布日期：2021-04-20" (发布时间, 日期, ...)
 line near the title, as written. `links` are the attachment links of the whole page
 (an href to a document file, a link inside an "附件" block or after an "附件：" label),
@@ -15,8 +15,10 @@ import re
 
 from lxml import etree, html
 
-from .errors import CorruptDocument, EmptyDocument
-from .html_article import (
+from ..errors import CorruptDocument, EmptyDocument
+from ..limits import Limits, check_xml_safe
+from ..model import Document, Link
+from .article import (
     find_content,
     find_title,
     reference_title,
@@ -24,10 +26,8 @@ from .html_article import (
     remove_invisible,
     title_above,
 )
-from .html_blocks import BlockWriter, clean_text, element_text
-from .html_decode import decode_html
-from .limits import Limits, check_xml_safe
-from .model import Document, Link
+from .blocks import BlockWriter, clean_text, element_text
+from .decode import decode_html
 
 __all__ = ["extract", "find_published_date"]
 

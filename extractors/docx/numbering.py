@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .docx_styles import w
+from .styles import w
 
 __all__ = ["Numbering", "format_number"]
 

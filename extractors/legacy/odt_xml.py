@@ -12,8 +12,8 @@ import zlib
 
 from lxml import etree
 
-from .errors import CorruptDocument, EncryptedDocument
-from .limits import Limits, check_xml_safe, open_zip_safely
+from ..errors import CorruptDocument, EncryptedDocument
+from ..limits import Limits, check_xml_safe, open_zip_safely
 
 __all__ = [
     "BR",

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from lxml import html
 
-from .html_blocks import clean_text, element_text
+from .blocks import clean_text, element_text
 
 __all__ = [
     "DOMINANT_SHARE",

@@ -1,6 +1,6 @@
 """OCR boxes -> visual lines -> `TextLine`s in points, as the PDF extractor makes them.
 
-The PDF extractor's paragraph rules (`pdf_blocks`: indents, centred titles, the
+The layout engine's paragraph rules (`layout.blocks`: indents, centred titles, the
 signature standing right, page-number furniture) work on `TextLine`s measured
 in points. This module turns the boxes of one page (or of one table cell) into
 such lines, so a scanned page becomes blocks by the same rules as a born-digital
@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .ocr_engine import OcrBox
-from .pdf_lines import TextLine
+from ..layout.lines import TextLine
+from .engine import OcrBox
 
 __all__ = [
     "group_lines",

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import CorruptDocument, UnsupportedFormat
+from ..errors import CorruptDocument, UnsupportedFormat
 
 __all__ = ["TARGETS", "convert", "find_soffice"]
 
