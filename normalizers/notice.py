@@ -36,7 +36,7 @@ from .notice_header import (
 )
 from .projects import extract_projects
 from .records import Notice, NoticeRecords, PlanChange, PlanProject, PolicyTerm
-from .regions import NATIONAL, locate_issuer, region_of_doc_prefix
+from .regions import NATIONAL, locate_issuer, province_by_name, region_of_doc_prefix
 from .terms import extract_terms
 from .text import clean_text
 
@@ -222,6 +222,16 @@ def _notice(
     return notice, number
 
 
+def _is_city_province(notice: Notice) -> bool:
+    """A 直辖市's own notice: its 市级 programmes are province-level."""
+    province = province_by_name(notice.region) if notice.region else None
+    return (
+        notice.issuer_level == "provincial"
+        and province is not None
+        and province.kind == "municipality"
+    )
+
+
 def normalize_notice(doc: Document) -> NoticeRecords:
     """Everything read from one notice: metadata, terms, programmes, attachments, citations."""
     problems: list[str] = []
@@ -246,6 +256,7 @@ def normalize_notice(doc: Document) -> NoticeRecords:
             plan_year=notice.plan_year,
             region=notice.region,
             program_level=notice.issuer_level,
+            municipal_is_provincial=_is_city_province(notice),
         )
     changes: tuple[PlanChange, ...] = ()
     if notice.doc_type == "plan_amendment":

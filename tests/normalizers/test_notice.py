@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from extractors.model import Block, Cell, Document, Table
+from normalizers.docnumbers import parse_doc_number
+from normalizers.identity import notice_identity
 from normalizers.notice import (
     classify_doc_type,
     looks_like_notice,
@@ -62,11 +64,13 @@ def test_provincial_plan_header_title_signature_and_date() -> None:
     )  # fmt: skip
     assert (notice.doc_type, notice.plan_year) == ("plan", 2026)
     assert notice.issued_date == date(2026, 4, 21)
+    # notice_id is the notice's own key (from its 文号, 0.2), not the file's id.
     assert (notice.notice_id, notice.source_uri, notice.published_date) == (
-        "abc",
+        notice_identity(doc_number=parse_doc_number("鄂人社函〔2026〕51号"), issuer=None,
+                        title=None, issued_date=None, doc_id="other"),
         "mem://abc",
         None,
-    )
+    )  # fmt: skip
 
 
 def test_title_broken_over_blocks_is_joined_and_keeps_the_issuer_it_starts_with() -> None:

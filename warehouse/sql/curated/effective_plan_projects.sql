@@ -36,6 +36,8 @@ kept AS (
         coalesce(renamed.new_value, b.project_name) AS project_name,
         coalesce(host.new_value, b.host_org) AS host_org,
         coalesce(applicant.new_value, b.applicant_org) AS applicant_org,
+        b.sponsor_org,
+        b.supervising_dept,
         b.source_doc_id,
         b.page,
         b.table_no
@@ -71,6 +73,8 @@ added AS (
         a.project_name,
         a.host_org,
         a.applicant_org,
+        a.sponsor_org,
+        a.supervising_dept,
         a.source_doc_id,
         a.page,
         a.table_no

@@ -1,4 +1,4 @@
--- Who hosts (承办) or puts forward (申报) each programme of the plans in force
+-- Who hosts (承办), puts forward (申报), sponsors (主办) or supervises (主管) each programme of the plans in force
 -- (curated.effective_plan_projects), under canonical names. The canonical names of a cell
 -- are those the normalizers gave the same cell text (staging.organization_mentions: a
 -- cell may name several organisations), so an amendment's new host is named as its own
@@ -12,6 +12,14 @@ WITH cells AS (
     SELECT plan_year, region, project_name, 'applicant' AS role, applicant_org AS cell
     FROM curated.effective_plan_projects
     WHERE applicant_org IS NOT NULL
+    UNION ALL
+    SELECT plan_year, region, project_name, 'sponsor' AS role, sponsor_org AS cell
+    FROM curated.effective_plan_projects
+    WHERE sponsor_org IS NOT NULL
+    UNION ALL
+    SELECT plan_year, region, project_name, 'supervising' AS role, supervising_dept AS cell
+    FROM curated.effective_plan_projects
+    WHERE supervising_dept IS NOT NULL
 ),
 names AS (
     SELECT DISTINCT role, regexp_replace(raw_name, '\s+', '', 'g') AS cell_key, org_name, org_type
