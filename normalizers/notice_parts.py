@@ -99,15 +99,20 @@ def _main_recipients(lines: list[NoticeLine], title: TitleSpan | None) -> str | 
     start = title.end
     parts: list[str] = []
     for line in lines[start : start + _ADDRESSEE_LINES + 3]:
-        compact = _compact(line.text)
+        compact = _compact(line.text).replace(":", "：")
         if not parts and _is_between_title_and_body(compact):
             continue
+        if "：" in compact:
+            head, _, rest = compact.partition("：")
+            text = "".join(parts) + head
+            if not rest:
+                return text if _names_recipients(text) else None
+            # A PDF may set the 主送 line and the first paragraph in one block:
+            # "各市…人社局，省直各有关单位：根据…".
+            return text if text.startswith("各") and _names_recipients(text) else None
         if "。" in compact:
             return None
         parts.append(compact)
-        if compact.endswith(("：", ":")):
-            text = "".join(parts)[:-1]
-            return text if _names_recipients(text) else None
         if len(parts) >= _ADDRESSEE_LINES:
             return None
     return None
