@@ -155,6 +155,8 @@ class FoundChange:
     page: int | None = None
     host_org: str | None = None  # as a table row or an addition sentence states it
     applicant_org: str | None = None
+    sponsor_org: str | None = None  # 主办单位 of a programme table row
+    supervising_dept: str | None = None  # 主管部门 of a programme table row
     seq: int | None = None
     funding_type: str | None = None
     table_no: int | None = None
@@ -396,7 +398,8 @@ class _Header:
     @property
     def is_programme_table(self) -> bool:
         roles = {r for r, _ in self.columns.values()}
-        return "project_name" in roles and bool(roles & {"host_org", "applicant_org"})
+        org_roles = {"host_org", "applicant_org", "sponsor_org", "supervising_dept"}
+        return "project_name" in roles and bool(roles & org_roles)
 
 
 def _find_header(grid: list[list[str | None]]) -> _Header | None:
@@ -568,6 +571,12 @@ def _table_changes(
                 _cell(row, header.first("host_org")),
                 _cell(row, header.first("applicant_org")),
             )
+        sponsor = _cell(row, header.first("sponsor_org"))
+        supervising = _cell(row, header.first("supervising_dept"))
+        if sponsor or supervising:
+            row_changes = [
+                replace(c, sponsor_org=sponsor, supervising_dept=supervising) for c in row_changes
+            ]
         seq_text = _cell(row, header.first("seq")) or ""
         seq = parse_chinese_int(seq_text.strip(".．、"))
         evidence = _row_evidence(table, row_index, row)
@@ -679,10 +688,18 @@ def _project_rows(
         if any(c.change == "withdrawn" for c in group):
             continue
         first = group[0]
-        values = {"project_name": name, "host_org": None, "applicant_org": None}
+        values = {
+            "project_name": name,
+            "host_org": None,
+            "applicant_org": None,
+            "sponsor_org": None,
+            "supervising_dept": None,
+        }
         for change in group:
             values["host_org"] = values["host_org"] or change.host_org
             values["applicant_org"] = values["applicant_org"] or change.applicant_org
+            values["sponsor_org"] = values["sponsor_org"] or change.sponsor_org
+            values["supervising_dept"] = values["supervising_dept"] or change.supervising_dept
         for change in group:
             if change.field in values and change.new_value is not None:
                 values[change.field] = change.new_value
@@ -700,6 +717,8 @@ def _project_rows(
                 source_doc_id=doc.doc_id,
                 page=first.page,
                 table_no=first.table_no,
+                sponsor_org=values["sponsor_org"],
+                supervising_dept=values["supervising_dept"],
             )
         )
     return tuple(rows)

@@ -26,7 +26,7 @@ from .dates import find_dates
 from .records import Attachment
 from .text import clean_text, join_wrapped
 
-__all__ = ["attachment_kind", "extract_attachments", "parse_attachment_list"]
+__all__ = ["attachment_kind", "attachment_titles", "extract_attachments", "parse_attachment_list"]
 
 _KINDS_FILE = Path(__file__).with_name("data") / "attachment_kinds.json"
 _BULLET = r"[\s\-•·*]*"
@@ -247,3 +247,8 @@ def extract_attachments(doc: Document, *, notice_id: str) -> tuple[Attachment, .
         )
         for number, title in pairs
     )
+
+
+def attachment_titles(doc: Document) -> tuple[str, ...]:
+    """The titles of the notice's 附件 list, in order (for the notice's own fields)."""
+    return tuple(a.title for a in extract_attachments(doc, notice_id=""))

@@ -44,13 +44,32 @@ def cited_title_before(text: str, position: int) -> str | None:
 
 
 def _texts(doc: Document) -> Iterator[str]:
-    """Block texts and table cell texts, in reading order."""
+    """Block texts and table cell texts, in reading order. A block that stops inside an
+    open bracket ("…实施办法》（琼" | "人社发〔2023〕12号）…": a line or page break of a
+    PDF) is read together with the next block."""
+    carry = ""
     for item in doc.items():
         if isinstance(item, Block):
-            yield item.text
+            text = carry + item.text
+            if _open_bracket(text):
+                carry = text
+                continue
+            carry = ""
+            yield text
         elif isinstance(item, Table):
+            if carry:
+                yield carry
+                carry = ""
             for cell in sorted(item.cells, key=lambda c: (c.row, c.col)):
                 yield cell.text
+    if carry:
+        yield carry
+
+
+def _open_bracket(text: str) -> bool:
+    """True when the text ends inside a "（" it opened near its end (a cut 文号)."""
+    tail = text.rstrip()[-12:]
+    return tail.rfind("（") > tail.rfind("）") or tail.rfind("(") > tail.rfind(")")
 
 
 def extract_citations(

@@ -29,7 +29,7 @@ class OrganizationMention:
     org_name: str  # canonical name (canonical_org)
     raw_name: str  # the cell as the plan wrote it
     org_type: str  # university | company | hospital | research_institute | government | other
-    role: str  # host (承办单位) | applicant (申报单位)
+    role: str  # host (承办) | applicant (申报) | sponsor (主办) | supervising (主管部门)
     project_name: str
 
 
@@ -46,7 +46,13 @@ class ProjectTopic:
 
 
 def _mentions(project: PlanProject) -> Iterable[OrganizationMention]:
-    for role, cell in (("host", project.host_org), ("applicant", project.applicant_org)):
+    roles = (
+        ("host", project.host_org),
+        ("applicant", project.applicant_org),
+        ("sponsor", project.sponsor_org),
+        ("supervising", project.supervising_dept),
+    )
+    for role, cell in roles:
         if not cell:
             continue
         raw = clean_text(cell)

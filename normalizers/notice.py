@@ -19,7 +19,7 @@ from pathlib import Path
 from extractors.model import Document
 
 from .amendments import read_amendment
-from .attachments import extract_attachments
+from .attachments import attachment_titles, extract_attachments
 from .citations import extract_citations
 from .dates import parse_date
 from .docnumbers import DocNumber, find_doc_numbers
@@ -34,9 +34,17 @@ from .notice_header import (
     header_issuer,
     notice_lines,
 )
+from .notice_parts import read_parts
 from .projects import extract_projects
 from .records import Notice, NoticeRecords, PlanChange, PlanProject, PolicyTerm
-from .regions import NATIONAL, locate_issuer, region_of_doc_prefix
+from .regions import (
+    NATIONAL,
+    locate_issuer,
+    place_names,
+    province_by_name,
+    provinces,
+    region_of_doc_prefix,
+)
 from .terms import extract_terms
 from .text import clean_text
 
@@ -106,10 +114,16 @@ def classify_doc_type(title: str | None) -> str:
     return rules.default
 
 
-def plan_year_of(title: str | None, body: str) -> int | None:
-    """The programme year: the year the title names, else "20XX年…高级研修" in the body."""
+def plan_year_of(title: str | None, body: str, attachments: tuple[str, ...] = ()) -> int | None:
+    """The programme year: the year the title names, else the year of an attachment that
+    is a programme list ("附件：2025年自治区级高级研修项目计划"), else "20XX年…高级研修"
+    in the body."""
     if title:
         match = _TITLE_YEAR.search(title)
+        if match is not None:
+            return int(match.group(1))
+    for attachment in attachments:
+        match = _BODY_PLAN_YEAR.search(clean_text(attachment))
         if match is not None:
             return int(match.group(1))
     match = _BODY_PLAN_YEAR.search(clean_text(body))
@@ -137,6 +151,49 @@ def place_of_issuer(
         if place is not None:
             return place.region, place.level
     return None, None
+
+
+# Words that show a province's own department wrote the text: its 省级 programmes, 全省.
+_PROVINCIAL_VOICE = re.compile(
+    r"省级|自治区级|全省|全区|我厅|省人社厅|省人力资源|自治区人力资源|自治区人社厅|区人社厅"
+)
+_KIND_WORDS = {"province": "省", "autonomous_region": "自治区", "municipality": "市"}
+
+
+def infer_place(body: str) -> tuple[str | None, str | None]:
+    """(region, issuer_level) of a text that names no issuer and has no 文号 of its own (a
+    repost that lost its 版头): the one province whose 文号 it cites ("新人社规〔2023〕3号"
+    -> 新疆维吾尔自治区), else the one province it names in full or by two of its places
+    while speaking of a 省/自治区. The level is provincial when the text speaks as a
+    province's department (省级项目, 全区), else None. (None, None) without evidence."""
+    text = clean_text(body)
+    cited = {region_of_doc_prefix(hit.number.prefix) for hit in find_doc_numbers(text)} - {
+        None,
+        NATIONAL,
+    }
+    region: str | None = None
+    if len(cited) == 1:
+        region = cited.pop()
+    elif not cited:
+        region = _named_province(text)
+    if region is None:
+        return None, None
+    return region, "provincial" if _PROVINCIAL_VOICE.search(text) else None
+
+
+def _named_province(text: str) -> str | None:
+    named: dict[str, set[str]] = {}
+    for alias, (province, kind) in place_names().items():
+        if kind in ("full", "city") and alias in text:
+            named.setdefault(province, set()).add(kind if kind == "full" else alias)
+    kinds = {p.name: p.kind for p in provinces()}
+    fits = [
+        name
+        for name, found in named.items()
+        if "full" in found
+        or (len(found) >= 2 and _KIND_WORDS.get(kinds.get(name, ""), "\0") in text)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _page_title(doc: Document) -> str | None:
@@ -200,7 +257,11 @@ def _notice(
     if signature is None or signature.issued_date is None:
         problems.append("no issue date found: no date line under the signature")
     region, level = place_of_issuer(issuer, number, title)
+    if region is None:
+        # A repost that lost its 版头 and signature: the region its evidence points to.
+        region, level = infer_place(doc.text)
     issued = signature.issued_date if signature else None
+    parts = read_parts(lines, title_span, signature)
     notice = Notice(
         notice_id=notice_identity(
             doc_number=number, issuer=issuer, title=title, issued_date=issued, doc_id=doc.doc_id
@@ -215,11 +276,30 @@ def _notice(
         doc_number_year=number.year if number else None,
         doc_number_serial=number.serial if number else None,
         doc_type=classify_doc_type(title),
-        plan_year=plan_year_of(title, doc.text),
+        plan_year=plan_year_of(title, doc.text, attachment_titles(doc)),
         issued_date=issued,
         published_date=_published(doc, lines, title_span),
+        secrecy=parts.secrecy,
+        urgency=parts.urgency,
+        signer=parts.signer,
+        main_recipients=parts.main_recipients,
+        cc_recipients=parts.cc_recipients,
+        printing_office=parts.printing_office,
+        printed_date=parts.printed_date,
+        note=parts.note,
+        contact=parts.contact,
     )
     return notice, number
+
+
+def _is_city_province(notice: Notice) -> bool:
+    """A 直辖市's own notice: its 市级 programmes are province-level."""
+    province = province_by_name(notice.region) if notice.region else None
+    return (
+        notice.issuer_level == "provincial"
+        and province is not None
+        and province.kind == "municipality"
+    )
 
 
 def normalize_notice(doc: Document) -> NoticeRecords:
@@ -246,6 +326,7 @@ def normalize_notice(doc: Document) -> NoticeRecords:
             plan_year=notice.plan_year,
             region=notice.region,
             program_level=notice.issuer_level,
+            municipal_is_provincial=_is_city_province(notice),
         )
     changes: tuple[PlanChange, ...] = ()
     if notice.doc_type == "plan_amendment":

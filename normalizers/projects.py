@@ -7,6 +7,12 @@ each row into a PlanProject. The funding type (财政资助 / 自筹经费) come
 heading right before a table ("财政资助项目（9期）"), a section row inside it
 ("一、财政资助项目" over all columns) or a category column. `seq` is the 序号, or the
 row's position within its funding group when the table has no 序号 column.
+
+Each organisation column keeps its role (主办单位 -> sponsor_org, 承办/承训单位 ->
+host_org, 申报/推荐单位 -> applicant_org, 主管部门/单位 -> supervising_dept). The
+programme level of a row comes from a level column (级别: 国家级 / 省级), else from the
+last section row or heading naming one level ("一、国家级高级研修项目"), else it is the
+notice's own level.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from .numbers import parse_chinese_int
 from .records import PlanProject
 from .text import clean_text, join_wrapped
 
-__all__ = ["extract_projects", "funding_type_of", "header_columns"]
+__all__ = ["extract_projects", "funding_type_of", "header_columns", "level_of_text"]
 
 _SYNONYMS_FILE = Path(__file__).with_name("data") / "header_synonyms.json"
 _REMARK = re.compile(r"[（(][^）)]*[）)]")
@@ -41,6 +47,7 @@ class _Synonyms:
     long_words: tuple[tuple[str, str], ...]  # (synonym, role) matched by ending
     funding: tuple[tuple[str, tuple[str, ...]], ...]
     not_project_rows: tuple[str, ...]
+    levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +62,8 @@ def _synonyms() -> _Synonyms:
                 long_words.append((word, role))
     long_words.sort(key=lambda pair: len(pair[0]), reverse=True)
     funding = tuple((name, tuple(words)) for name, words in raw["funding_types"].items())
-    return _Synonyms(columns, tuple(long_words), funding, tuple(raw["not_project_rows"]))
+    levels = tuple((name, tuple(words)) for name, words in raw["level_words"].items())
+    return _Synonyms(columns, tuple(long_words), funding, tuple(raw["not_project_rows"]), levels)
 
 
 def _normalise_header(text: str) -> str:
@@ -91,8 +99,11 @@ def header_columns(cells: list[str | None]) -> dict[str, int]:
     return roles
 
 
+_ORG_ROLES = ("host_org", "applicant_org", "sponsor_org", "supervising_dept")
+
+
 def _is_project_header(roles: dict[str, int]) -> bool:
-    return "project_name" in roles and ("host_org" in roles or "applicant_org" in roles)
+    return "project_name" in roles and any(role in roles for role in _ORG_ROLES)
 
 
 def funding_type_of(text: str) -> str | None:
@@ -101,6 +112,47 @@ def funding_type_of(text: str) -> str | None:
     found = {name for name, words in _synonyms().funding if any(w in compact for w in words)}
     # A text naming both ("财政资助、单位自筹") describes funding in general, not one group.
     return found.pop() if len(found) == 1 else None
+
+
+def level_of_text(text: str) -> str | None:
+    """national, provincial or municipal when `text` names exactly one programme level
+    (国家级 / 省级, 自治区级 / 市级 …), else None. "国家级和省级" names two: None."""
+    compact = "".join(text.split())
+    found: set[str] = set()
+    for name, words in _synonyms().levels:
+        for word in words:
+            # "省部级" holds "部级"; "地市级" holds "市级": count the longest word only.
+            for start in _occurrences(compact, word):
+                longer = any(
+                    len(other) > len(word) and _covers(compact, start, word, other)
+                    for _, others in _synonyms().levels
+                    for other in others
+                )
+                if not longer:
+                    found.add(name)
+    return found.pop() if len(found) == 1 else None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(word, i)]
+
+
+def _covers(text: str, start: int, word: str, other: str) -> bool:
+    """True when the occurrence of `word` at `start` lies inside an occurrence of `other`."""
+    offset = other.find(word)
+    while offset >= 0:
+        if text.startswith(other, start - offset):
+            return True
+        offset = other.find(word, offset + 1)
+    return False
+
+
+def _level_heading(text: str) -> str | None:
+    """The level a short heading or section line names ("一、国家级高级研修项目（3期）")."""
+    compact = clean_text(text)
+    if not compact or len(compact) > _MAX_HEADING or "。" in compact:
+        return None
+    return level_of_text(compact)
 
 
 def _funding_heading(text: str) -> str | None:
@@ -119,11 +171,25 @@ class _State:
     table_order: int = -1  # the last project table
     previous_order: int = -1  # the last table of any kind
     funding: str | None = None
-    counters: dict[str | None, int] = field(default_factory=dict)
+    level: str | None = None  # the level the last section row or heading named
+    counters: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
 
 
 def _blocks_between(doc: Document, start: int, end: int) -> list[Block]:
     return [b for b in sorted(doc.blocks, key=lambda b: b.order) if start < b.order < end]
+
+
+def _level_before(blocks: list[Block]) -> str | None:
+    """The level the last level heading among `blocks` names; only the headings after
+    the last 附件 label count when there is one (the body's headings are no sections)."""
+    for index in range(len(blocks) - 1, -1, -1):
+        text = clean_text(blocks[index].text)
+        if re.match(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?$", text):
+            return None
+        level = _level_heading(text)
+        if level is not None:
+            return level
+    return None
 
 
 def _heading_before(blocks: list[Block]) -> str | None:
@@ -205,6 +271,18 @@ def _section_funding(
     return False, None
 
 
+def _section_level(table: Table, row_index: int, row: list[str | None]) -> str | None:
+    """The level a section row names ("一、国家级高级研修项目" over all columns), else None."""
+    values = {clean_text(text) for text in row if text and clean_text(text)}
+    if len(values) != 1:
+        return None
+    anchors = [cell for cell in table.cells if cell.row == row_index and clean_text(cell.text)]
+    spans = bool(anchors) and max(cell.colspan for cell in anchors) >= 2
+    if not spans and not (table.n_cols > 1 and len(anchors) == 1):
+        return None
+    return _level_heading(next(iter(values)))
+
+
 def _is_total_row(row: list[str | None]) -> bool:
     """A 合计 / 小计 row, whichever column the word stands in ("合计 | 26期 |")."""
     words = _synonyms().not_project_rows
@@ -232,6 +310,21 @@ def _continues(doc: Document, state: _State, table: Table, heading: str | None) 
     return all(_FILLER.match(block.text) for block in between)
 
 
+def _row_level(
+    row: list[str | None], roles: dict[str, int], state: _State, municipal_is_provincial: bool
+) -> str | None:
+    level = None
+    if "program_level" in roles:
+        level = level_of_text(_cell(row, roles, "program_level"))
+    if level is None and "funding_type" in roles:
+        level = level_of_text(_cell(row, roles, "funding_type"))
+    if level is None:
+        level = state.level
+    if level == "municipal" and municipal_is_provincial:
+        return "provincial"
+    return level
+
+
 def _read_table(
     doc: Document,
     table: Table,
@@ -242,18 +335,23 @@ def _read_table(
     plan_year: int | None,
     region: str | None,
     program_level: str | None,
+    municipal_is_provincial: bool = False,
 ) -> list[PlanProject]:
     grid = table.grid(fill_merged=True)
-    heading = _heading_before(_blocks_between(doc, state.previous_order, table.order))
+    between = _blocks_between(doc, state.previous_order, table.order)
+    heading = _heading_before(between)
+    level_heading = _level_before(between)
     found = _find_header(grid)
     if _continues(doc, state, table, heading):
         if found is not None and state.roles is not None and found[1] != state.roles:
             return []  # a different list: do not read it with the old columns
         roles = state.roles or {}
         first_row = _header_end(table, found[0]) if found else 0
+        state.level = level_heading or state.level
     elif found is not None:
         first_row, roles = _header_end(table, found[0]), found[1]
         state.funding, state.counters = heading, {}
+        state.level = level_heading or (state.level if state.roles is not None else None)
     else:
         return []
     state.roles, state.n_cols, state.table_order = roles, table.n_cols, table.order
@@ -263,9 +361,13 @@ def _read_table(
         if not any(text and text.strip() for text in row) or _is_header_again(row, roles):
             continue
         is_section, section_funding = _section_funding(table, row_index, row)
-        if is_section:
-            state.funding = section_funding
-            state.counters.pop(section_funding, None)
+        section_level = _section_level(table, row_index, row)
+        if is_section or section_level is not None:
+            if section_level is not None:
+                state.level = section_level
+            if is_section or section_funding is not None:
+                state.funding = section_funding
+            state.counters.pop((state.level, state.funding), None)
             continue
         name = _cell(row, roles, "project_name")
         if not name or _is_total_row(row):
@@ -275,14 +377,15 @@ def _read_table(
             # page break cut (its part on the new page is empty), or a ditto left blank.
             state.funding = funding_type_of(_cell(row, roles, "funding_type")) or state.funding
         funding = state.funding
-        position = state.counters.get(funding, 0) + 1
-        state.counters[funding] = position
+        level = _row_level(row, roles, state, municipal_is_provincial) or program_level
+        position = state.counters.get((level, funding), 0) + 1
+        state.counters[(level, funding)] = position
         projects.append(
             PlanProject(
                 notice_id=notice_id,
                 plan_year=plan_year,
                 region=region,
-                program_level=program_level,
+                program_level=level,
                 funding_type=funding,
                 seq=_seq(row, roles, position),
                 project_name=name,
@@ -291,6 +394,8 @@ def _read_table(
                 source_doc_id=doc.doc_id,
                 page=table.page,
                 table_no=table_no,
+                sponsor_org=_cell(row, roles, "sponsor_org") or None,
+                supervising_dept=_cell(row, roles, "supervising_dept") or None,
             )
         )
     return projects
@@ -303,10 +408,14 @@ def extract_projects(
     plan_year: int | None,
     region: str | None,
     program_level: str | None,
+    municipal_is_provincial: bool = False,
 ) -> tuple[PlanProject, ...]:
     """Every programme row of every project-list table in `doc`, in reading order.
 
     `table_no` is the table's 1-based position among the document's tables.
+    `program_level` is the level of rows whose table names none;
+    `municipal_is_provincial` is set for a 直辖市's own notice (its 市级 programmes are
+    province-level).
     """
     state = _State()
     projects: list[PlanProject] = []
@@ -322,6 +431,7 @@ def extract_projects(
             plan_year=plan_year,
             region=region,
             program_level=program_level,
+            municipal_is_provincial=municipal_is_provincial,
         )
         if state.table_order == state_order:
             # Not a project table: a later table is no continuation across it.

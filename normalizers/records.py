@@ -64,6 +64,16 @@ class Notice:
     plan_year: int | None
     issued_date: date | None
     published_date: date | None = None
+    # The rest of the 公文 (GB/T 9704-2012), as written; None when the notice has none.
+    secrecy: str | None = None  # 密级: 秘密 / 机密 / 绝密 (with 保密期限 when written)
+    urgency: str | None = None  # 紧急程度: 特急 / 加急 (平急, 特提 as written)
+    signer: str | None = None  # 签发人 (several joined with 、)
+    main_recipients: str | None = None  # 主送机关, as written, without the closing colon
+    cc_recipients: str | None = None  # 抄送, as written, without "抄送：" and the last 。
+    printing_office: str | None = None  # 印发机关
+    printed_date: date | None = None  # 印发日期
+    note: str | None = None  # 附注, without its brackets: 此件公开发布
+    contact: str | None = None  # 联系人/电话 lines of the issuing office, joined with ；
 
 
 @stored_in("staging.policy_terms")
@@ -92,10 +102,12 @@ class PlanProject:
     seq: int
     project_name: str
     host_org: str | None  # 承办单位
-    applicant_org: str | None  # 申报单位
+    applicant_org: str | None  # 申报单位 (推荐单位 when the table names that)
     source_doc_id: str
     page: int | None
     table_no: int | None
+    sponsor_org: str | None = None  # 主办单位
+    supervising_dept: str | None = None  # 主管部门 / 主管单位
 
 
 @stored_in("staging.attachments", doc_id="attachment_doc_id")

@@ -21,6 +21,7 @@ __all__ = [
     "doc_prefix_openers",
     "find_region",
     "locate_issuer",
+    "place_names",
     "province_by_name",
     "province_of_city",
     "provinces",
@@ -92,6 +93,11 @@ def _rules() -> _Rules:
         national_prefixes=tuple(sorted(national["doc_prefixes"], key=len, reverse=True)),
         aliases=aliases,
     )
+
+
+def place_names() -> dict[str, tuple[str, str]]:
+    """Every name that points to a province: alias -> (province, "full" | "city" | "short")."""
+    return dict(_rules().aliases)
 
 
 def provinces() -> tuple[Province, ...]:

@@ -50,6 +50,7 @@ _PER_CLASS_COUNT = re.compile(
     r"(?:每期|每班|每个班|每个高研班)(?:一般|原则上|约|大约|不少于|不超过)?$"
 )
 # A total for the whole programme or year is a budget, never a cap per class.
+_CLAUSE_MARK = re.compile(r"[，,。；;！？!?]")
 _TOTAL = (
     *("总经费", "总预算", "经费总额", "资金总额", "总额"),
     *("总计", "合计", "共计", "全年", "年度经费"),
@@ -73,6 +74,9 @@ class Candidate:
     value_date: date | None = None
     evidence: str = ""
     page: int | None = None
+    # Read from a clause that speaks of several things at once (a window for reports and
+    # the expense claim together): the same rule stated on its own elsewhere wins.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +200,23 @@ def _quantity_terms(
         if term == "funding_cap":
             # A cap is an upper bound whatever the wording: "每期资助13万元" too.
             low, high, approx = None, q.low, False
+        level = _level_at(cues, text, q.start)
+        other = _other_bound_of(found, term, level, q.kind, low, high)
+        if other is not None:
+            # "不少于60人、不超过120人", "50人以上、100人以下": one rule, both bounds.
+            previous = found[other]
+            found[other] = replace(
+                previous,
+                value_min=previous.value_min if previous.value_min is not None else low,
+                value_max=previous.value_max if previous.value_max is not None else high,
+            )
+            last_of_kind[q.kind] = (other, clause_bounds(text, q.start)[1])
+            continue
         last_of_kind[q.kind] = (len(found), clause_bounds(text, q.start)[1])
         found.append(
             Candidate(
                 term,
-                _level_at(cues, text, q.start),
+                level,
                 value_min=low,
                 value_max=high,
                 approx=approx,
@@ -210,6 +226,34 @@ def _quantity_terms(
             )
         )
     return found
+
+
+def _other_bound_of(
+    found: list[Candidate],
+    term: str,
+    level: str | None,
+    unit: str,
+    low: float | None,
+    high: float | None,
+) -> int | None:
+    """The index of the last rule of this sentence for the same term, level and unit that
+    states only the other bound (a minimum for this maximum, or the reverse), else None."""
+    if term == "funding_cap":
+        return None
+    for index in range(len(found) - 1, -1, -1):
+        previous = found[index]
+        if previous.term != term:
+            continue
+        if previous.level != level or previous.unit != unit or previous.approx:
+            return None
+        only_min = previous.value_max is None and previous.value_min is not None
+        only_max = previous.value_min is None and previous.value_max is not None
+        if only_min and low is None and high is not None and high >= (previous.value_min or 0):
+            return index
+        if only_max and high is None and low is not None and low <= (previous.value_max or 0):
+            return index
+        return None
+    return None
 
 
 def _is_funding_cap(cues: list[_Cue], text: str, q: Quantity) -> bool:
@@ -233,16 +277,17 @@ def _window_terms(cues: list[_Cue], sentence: Sentence) -> list[Candidate]:
     windows = find_windows(text)
     found: list[Candidate] = []
     for i, window in enumerate(windows):
-        # The papers a window is for are named after it ("…内将经费报销材料报…") or,
-        # failing that, before it ("总结报告…等于项目结束半个月內，报…").
+        # The papers a window is for are named after it ("…内将经费决算表及票据报…"), in
+        # the first clause after it that names any, or failing that before it ("总结报告…
+        # 等于项目结束半个月內，报…"), never past the next or the previous window.
         after_end = windows[i + 1].start if i + 1 < len(windows) else len(text)
         before_start = windows[i - 1].end if i > 0 else 0
         terms: list[str] = []
-        for start, end in ((window.end, after_end), (before_start, window.start)):
-            if _has(cues, "CUE_REIMBURSE", start, end):
-                terms.append("reimbursement_window_days")
-            if _has(cues, "CUE_REPORT", start, end):
-                terms.append("report_window_days")
+        mixed = False
+        after = _clause_spans(text, window.end, after_end)
+        before = list(reversed(_clause_spans(text, before_start, window.start)))
+        for start, end in (*after, *before):
+            terms, mixed = _papers(cues, start, end)
             if terms:
                 break
         level = _level_at(cues, text, window.start)
@@ -255,9 +300,42 @@ def _window_terms(cues: list[_Cue], sentence: Sentence) -> list[Candidate]:
                     unit=window.unit,
                     evidence=text,
                     page=sentence.page,
+                    weak=mixed,
                 )
             )
     return found
+
+
+def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] cut into its comma-delimited clauses, as (start, end) spans."""
+    spans: list[tuple[int, int]] = []
+    position = start
+    for match in _CLAUSE_MARK.finditer(text, start, end):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _papers(cues: list[_Cue], start: int, end: int) -> tuple[list[str], bool]:
+    """(windows, mixed) a clause speaks of, decided by what must be handed in.
+
+    An expense claim (票据, 报销 …) or expense accounts alone (经费决算表): reimbursement.
+    Reports and records (总结报告, 学员名单, 测评 …, or 材料 that are no expense papers):
+    report, also when a 决算表 is listed among them. Reports and a claim in one clause:
+    both, `mixed`, so that a window another sentence states for one of them wins."""
+    claim = _has(cues, "CUE_REIMBURSE", start, end)
+    accounts = _has(cues, "CUE_ACCOUNTS", start, end)
+    report = _has(cues, "CUE_REPORT", start, end) or (
+        _has(cues, "CUE_MATERIALS", start, end) and not (claim or accounts)
+    )
+    if report and claim:
+        return ["reimbursement_window_days", "report_window_days"], True
+    if report:
+        return ["report_window_days"], False
+    if claim or accounts:
+        return ["reimbursement_window_days"], False
+    return [], False
 
 
 def _year_less(value: date, issued: date | None) -> date | None:

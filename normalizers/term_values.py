@@ -38,8 +38,16 @@ _MONEY = re.compile(rf"(?P<low>{_NUM})(?P<unit>万元|元)")
 # "办班结束后应在1个月内", "项目结束半个月內", "办班结束15日内", "结业后10个工作日内".
 _WINDOW = re.compile(
     rf"(?:结束|结业|完成办班|办班后)(?:之日)?(?:后|起)?[^，,。；;0-9{_CN_NUM}半]{{0,6}}?"
-    rf"(?P<num>{_NUM}|半)(?P<unit>个月|月|个工作日|工作日|日|天|周|个星期|星期)(?:之)?[内內]"
+    rf"(?P<num>{_NUM}|半)(?P<unit>个月|月|个工作日|工作日|日|天|周|个星期|星期)(?:之|以)?[内內]"
 )
+# A time limit standing on its own ("…，10个工作日内将总结报告…") counts when the sentence
+# has named the end of the class before it: "项目结束后，承办单位应在10个工作日内…", or a
+# second limit after a first ("结束后1个月内将决算表…，10个工作日内将总结报告…").
+_BARE_WINDOW = re.compile(
+    rf"(?<![0-9{_CN_NUM}月年])(?P<num>{_NUM}|半)(?P<unit>个月|个工作日|工作日|日|天|周|个星期)"
+    r"(?:之|以)?[内內]"
+)
+_WINDOW_ANCHOR = re.compile(r"结束|结业|完成办班|办班后|研修后|培训后")
 _WINDOW_DAYS = {"个月": 30, "月": 30, "周": 7, "个星期": 7, "星期": 7}
 # What makes a date a deadline: "…日前", "…日之前", "截止日期为…", "截至…".
 _DEADLINE_AFTER = re.compile(r"^(?:（[^）]{1,6}）)?(?:前|之前|以前|为止|止)")
@@ -104,16 +112,30 @@ def find_windows(text: str) -> list[Window]:
     """Time limits counted from the end of a class, in order."""
     windows: list[Window] = []
     for m in _WINDOW.finditer(text):
-        count = 0.5 if m.group("num") == "半" else _number(m.group("num"))
-        if count is None:
+        window = _window(m)
+        if window is not None:
+            windows.append(window)
+    anchor = _WINDOW_ANCHOR.search(text)
+    if anchor is None:
+        return windows
+    for m in _BARE_WINDOW.finditer(text, anchor.end()):
+        if any(w.start <= m.start() < w.end for w in windows):
             continue
-        unit = m.group("unit")
-        if "工作日" in unit:
-            windows.append(Window(m.start(), m.end(), count, "workday", m.group()))
-            continue
-        days = count * _WINDOW_DAYS.get(unit, 1)
-        windows.append(Window(m.start(), m.end(), days, "day", m.group()))
-    return windows
+        window = _window(m)
+        if window is not None:
+            windows.append(window)
+    return sorted(windows, key=lambda w: w.start)
+
+
+def _window(m: re.Match[str]) -> Window | None:
+    count = 0.5 if m.group("num") == "半" else _number(m.group("num"))
+    if count is None:
+        return None
+    unit = m.group("unit")
+    if "工作日" in unit:
+        return Window(m.start(), m.end(), count, "workday", m.group())
+    days = count * _WINDOW_DAYS.get(unit, 1)
+    return Window(m.start(), m.end(), days, "day", m.group())
 
 
 def deadline_marker(text: str, start: int, end: int) -> bool:

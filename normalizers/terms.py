@@ -86,6 +86,7 @@ def extract_terms(
         ]
     default = _default_level(candidates, issuer_level)
     terms: dict[tuple[str | None, str], PolicyTerm] = {}
+    weak: set[tuple[str | None, str]] = set()
     for c in candidates:
         if c.level == ALL_LEVELS:
             level = None
@@ -94,6 +95,10 @@ def extract_terms(
         else:
             level = c.level
         key = (level, c.term)
+        if key in weak and not c.weak:
+            # A rule stated on its own wins over one read from a mixed clause.
+            del terms[key]
+            weak.discard(key)
         if key in terms:
             if (terms[key].value_min, terms[key].value_max, terms[key].value_date) != (
                 c.value_min,
@@ -121,4 +126,6 @@ def extract_terms(
             evidence=c.evidence,
             page=c.page,
         )
+        if c.weak:
+            weak.add(key)
     return tuple(terms.values())

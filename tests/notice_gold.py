@@ -1,8 +1,9 @@
 """Comparing a normalised notice with a gold annotation (tests/fixtures/**/<stem>.json).
 
 Shared by the acceptance tests of the sample, variant and web-variant notices, so the
-rules of comparison (dates as ISO text, approx defaulting to false, applicant_org
-defaulting to null, terms in any order, projects in order) are stated once.
+rules of comparison (dates as ISO text, approx defaulting to false, applicant_org,
+sponsor_org and supervising_dept defaulting to null, program_level defaulting to the
+notice's level, terms in any order, projects in order) are stated once.
 """
 
 from __future__ import annotations
@@ -61,18 +62,29 @@ def gold_term_rows(gold: dict[str, Any]) -> list[dict[str, Any]]:
 def project_rows(projects: list[PlanProject]) -> list[dict[str, Any]]:
     return [
         {
+            "program_level": p.program_level,
             "funding_type": p.funding_type,
             "seq": p.seq,
             "project_name": p.project_name,
             "host_org": p.host_org,
             "applicant_org": p.applicant_org,
+            "sponsor_org": p.sponsor_org,
+            "supervising_dept": p.supervising_dept,
         }
         for p in projects
     ]
 
 
 def gold_project_rows(gold: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"applicant_org": None, **row} for row in gold["projects"]]
+    """Gold rows with the defaults of the contract: no applicant, sponsor or supervising
+    department unless the gold names one, and the notice's level unless the row has its own."""
+    defaults = {
+        "program_level": gold["notice"].get("issuer_level"),
+        "applicant_org": None,
+        "sponsor_org": None,
+        "supervising_dept": None,
+    }
+    return [{**defaults, **row} for row in gold["projects"]]
 
 
 def assert_attachments_match(attachments: list[Attachment], gold: dict[str, Any]) -> None:

@@ -24,7 +24,11 @@ __all__ = ["FORM_TYPES", "form_title", "is_notice", "recognise_form"]
 
 FORM_TYPES = ("application_form", "budget_sheet", "satisfaction_stats", "attendance_sheet")
 
-_NOTICE_TITLE = re.compile(r"^关于.{2,120}(?:的)?(?:通知|公告|通告)[。]?$")
+# "关于…的通知", also after the issuing office ("河南省人力资源和社会保障厅关于印发…的通知").
+_NOTICE_TITLE = re.compile(
+    r"^(?:[^，。：:]{2,40}?(?:厅|部|局|委|委员会|办公室|办公厅|政府))?"
+    r"关于.{2,120}(?:的)?(?:通知|公告|通告)[。]?$"
+)
 _MAX_TITLE_LINES = 8
 _MAX_TITLE_CHARS = 80
 

@@ -123,10 +123,12 @@ def test_an_attachment_spreadsheet_gives_the_page_notice_its_programmes() -> Non
             for p in projects} == {("page", 2021, "全国", "national", doc_id)}  # fmt: skip
     assert [(p.funding_type, p.seq) for p in projects][4:6] == [("财政资助", 5), ("自筹经费", 1)]
     first = projects[0]
-    assert (first.project_name, first.host_org, first.applicant_org) == (
+    # 主办单位 is the sponsor, not the applicant (contract 0.2).
+    assert (first.project_name, first.host_org, first.sponsor_org, first.applicant_org) == (
         "人工智能与数字经济融合发展高级研修班",
         "北京邮电大学",
         "工业和信息化部",
+        None,
     )
 
 

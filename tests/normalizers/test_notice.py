@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from extractors.model import Block, Cell, Document, Table
-from normalizers.docnumbers import find_doc_numbers
+from normalizers.docnumbers import parse_doc_number
 from normalizers.identity import notice_identity
 from normalizers.notice import (
     classify_doc_type,
@@ -64,16 +64,13 @@ def test_provincial_plan_header_title_signature_and_date() -> None:
     )  # fmt: skip
     assert (notice.doc_type, notice.plan_year) == ("plan", 2026)
     assert notice.issued_date == date(2026, 4, 21)
-    # The notice is identified by its 文号, not by the file (doc_id "abc") it came in.
-    same_number = notice_identity(
-        doc_number=find_doc_numbers("鄂人社函〔2026〕51号")[0].number,
-        issuer=None, title=None, issued_date=None, doc_id="another file",
-    )  # fmt: skip
+    # notice_id is the notice's own key (from its 文号, 0.2), not the file's id.
     assert (notice.notice_id, notice.source_uri, notice.published_date) == (
-        same_number,
+        notice_identity(doc_number=parse_doc_number("鄂人社函〔2026〕51号"), issuer=None,
+                        title=None, issued_date=None, doc_id="other"),
         "mem://abc",
         None,
-    )
+    )  # fmt: skip
 
 
 def test_title_broken_over_blocks_is_joined_and_keeps_the_issuer_it_starts_with() -> None:

@@ -32,7 +32,8 @@ unchanged AS (
     -- Plans no loaded amendment changes: as published (most plans; no name matching).
     SELECT
         b.notice_id, b.plan_year, b.region, b.program_level, b.funding_type, b.seq,
-        b.project_name, b.host_org, b.applicant_org, b.source_doc_id, b.page, b.table_no
+        b.project_name, b.host_org, b.applicant_org, b.sponsor_org, b.supervising_dept,
+        b.source_doc_id, b.page, b.table_no
     FROM projects AS b
     WHERE b.doc_type <> 'plan_amendment'
       AND b.notice_id NOT IN (SELECT notice_id FROM amended)
@@ -48,6 +49,8 @@ kept AS (
         coalesce(renamed.new_value, b.project_name) AS project_name,
         coalesce(host.new_value, b.host_org) AS host_org,
         coalesce(applicant.new_value, b.applicant_org) AS applicant_org,
+        b.sponsor_org,
+        b.supervising_dept,
         b.source_doc_id,
         b.page,
         b.table_no
@@ -83,6 +86,8 @@ added AS (
         a.project_name,
         a.host_org,
         a.applicant_org,
+        a.sponsor_org,
+        a.supervising_dept,
         a.source_doc_id,
         a.page,
         a.table_no

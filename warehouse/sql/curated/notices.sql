@@ -23,6 +23,15 @@ final AS (
         r.plan_year,
         r.issued_date,
         r.published_date,
+        r.secrecy,
+        r.urgency,
+        r.signer,
+        r.main_recipients,
+        r.cc_recipients,
+        r.printing_office,
+        r.printed_date,
+        r.note,
+        r.contact,
         r.doc_id AS primary_doc_id,
         c.n_renditions
     FROM renditions AS r

@@ -5,7 +5,9 @@
 CREATE OR REPLACE VIEW curated.organizations AS
 WITH mentions AS (
     -- The plans in force: each notice once, amendments applied.
-    SELECT * FROM staging.effective_org_mentions
+    -- Hosts and applicants only: a ministry that sponsors (主办) or supervises (主管)
+    -- programmes is no organisation that runs or puts them forward.
+    SELECT * FROM staging.effective_org_mentions WHERE role IN ('host', 'applicant')
 ),
 final AS (
     SELECT

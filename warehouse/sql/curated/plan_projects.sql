@@ -17,6 +17,8 @@ final AS (
         project_name,
         host_org,
         applicant_org,
+        sponsor_org,
+        supervising_dept,
         source_doc_id,
         page,
         table_no

@@ -14,5 +14,14 @@ CREATE TABLE IF NOT EXISTS staging.notices (
     doc_type            VARCHAR NOT NULL,
     plan_year           INTEGER,
     issued_date         DATE,
-    published_date      DATE
+    published_date      DATE,
+    secrecy             VARCHAR,
+    urgency             VARCHAR,
+    signer              VARCHAR,
+    main_recipients     VARCHAR,
+    cc_recipients       VARCHAR,
+    printing_office     VARCHAR,
+    printed_date        DATE,
+    note                VARCHAR,
+    contact             VARCHAR
 );

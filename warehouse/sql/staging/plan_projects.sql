@@ -11,5 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.plan_projects (
     applicant_org   VARCHAR,
     source_doc_id   VARCHAR,
     page            INTEGER,
-    table_no        INTEGER
+    table_no        INTEGER,
+    sponsor_org     VARCHAR,
+    supervising_dept VARCHAR
 );
