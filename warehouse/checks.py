@@ -76,10 +76,11 @@ def _scan(
     )
     names = ", ".join(_identifier(f"c{i}") for i in range(len(columns)))
     aggregates = []
-    for kind, pattern in PII_PATTERNS.items():
+    for pattern in PII_PATTERNS.values():
         hit = f"regexp_matches(value, {_literal(pattern)})"
+        example = f"regexp_extract(value, {_literal(pattern)}, 1)"
         aggregates.append(f"count(*) FILTER (WHERE {hit})")
-        aggregates.append(f"min(regexp_extract(value, {_literal(pattern)}, 1)) FILTER (WHERE {hit})")
+        aggregates.append(f"min({example}) FILTER (WHERE {hit})")
     query = (
         f"SELECT name, {', '.join(aggregates)} FROM (SELECT {casts} FROM {source}) "
         f"UNPIVOT (value FOR name IN ({names})) GROUP BY name ORDER BY name"
