@@ -77,7 +77,7 @@ def ingest(
         settings = load_settings().with_overrides(db=db, out=out, workers=workers)
     except ValueError as e:
         raise _fail(str(e), 2) from e
-    from warehouse import WarehouseError, connect
+    from warehouse import WarehouseError
     from warehouse.publish import check_target
 
     # Nothing is created or touched when the command is wrong.
@@ -89,12 +89,35 @@ def ingest(
     except WarehouseError as e:
         raise _fail(str(e), 2) from e
 
-    try:  # fail fast, before Prefect starts, when the warehouse cannot be written
-        connect(settings.db).close()
+    # What is new, decided before any engine starts: nothing new is one line, at once.
+    from .plan import look
+    from .sources import HostPolicy, discover, plan_sources
+
+    planned = plan_sources(sources)
+    files, missing = discover(planned.paths)
+    policy = HostPolicy.for_run(settings.allowed_hosts, planned.urls)
+    try:
+        if not settings.db.exists():
+            settings.db.parent.mkdir(parents=True, exist_ok=True)
+        work = look(settings.db, settings.out, files, planned.urls, force=force, policy=policy)
+    except OSError as e:
+        raise _fail(f"cannot create the folder for {settings.db}: {e}") from e
     except WarehouseError as e:
         raise _fail(str(e)) from e
+    if work.nothing:
+        console.print(
+            f"nothing new: {len(work.skipped)} files unchanged, nothing to derive again; "
+            f"the published files in {settings.out} are current "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        for message in [*planned.problems, *missing]:
+            console.print(f"  [missing] {message}")
+        return
     prepare_prefect_environment()
     from .ingest import IngestFailed, run_ingest
+    from .recording import choose
+
+    recording = choose(settings.prefect, settings.prefect_wait)
 
     show_bar = sys.stderr.isatty()
     progress = Progress(
@@ -115,7 +138,9 @@ def ingest(
             progress.update(bar, completed=done, total=total, description=Path(source_uri).name)
 
         try:
-            summary = run_ingest(sources, settings, force=force, progress=advance)
+            summary = run_ingest(
+                sources, settings, force=force, progress=advance, recording=recording
+            )
         except IngestFailed as e:
             failed: IngestFailed | None = e
             summary = e.summary
@@ -162,6 +187,14 @@ def _print_summary(summary: object) -> None:
     for name, rows in sorted(summary.checks.items()):
         if rows:
             console.print(f"  [check] {name}: {rows} rows (see `noticeflow status`)")
+    if summary.files_published:
+        console.print(f"  {summary.files_published} curated files published")
+    elif not summary.fatal:
+        console.print("  published files unchanged (nothing in them changed)")
+    if summary.recorded_at:
+        console.print(f"  recorded in Prefect: {summary.recorded_at.removesuffix('/api')}/runs")
+    elif summary.recording_note:
+        console.print(f"  {summary.recording_note}")
 
 
 @app.command()
@@ -278,6 +311,10 @@ def serve_command(
         Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "noticeflow-ingest",
+    timezone: Annotated[
+        str,
+        typer.Option("--timezone", help="Time zone the --cron schedule is read in (IANA name)."),
+    ] = "Asia/Shanghai",
 ) -> None:
     """Ingest on a schedule, served against a Prefect server (PREFECT_API_URL)."""
     try:
@@ -298,13 +335,9 @@ def serve_command(
     from .serve import ServeError, serve
 
     try:
-        serve(sources, settings, cron, interval, name=name)
+        serve(sources, settings, cron, interval, name=name, timezone=timezone)
     except ServeError as e:
         raise _fail(str(e)) from e
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
 
 
 @app.command()
@@ -326,9 +359,11 @@ def rebuild(
     from warehouse import WarehouseError
 
     from .rebuild import rebuild_flow
+    from .recording import choose
 
+    recording = choose(settings.prefect, settings.prefect_wait)
     try:
-        result, findings, published = rebuild_flow(settings)
+        result, findings, published = rebuild_flow(settings, recording=recording)
     except WarehouseError as e:
         raise _fail(str(e)) from e
     console.print(
@@ -340,3 +375,71 @@ def rebuild(
         console.print(f"  [failed] {failure}", markup=False)
     if findings:
         console.print(f"  data checks: {findings} rows (see `noticeflow status`)", markup=False)
+    if recording.url:
+        console.print(f"  recorded in Prefect: {recording.url.removesuffix('/api')}/runs")
+    elif recording.note:
+        console.print(f"  {recording.note}")
+
+
+prefect_app = typer.Typer(
+    help="noticeflow's local Prefect server: where runs are recorded when no "
+    "PREFECT_API_URL is set.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(prefect_app, name="prefect-server")
+
+
+def _describe(record: object, state: str) -> str:
+    from .recording import ServerRecord
+
+    assert isinstance(record, ServerRecord)
+    return (
+        f"{state}: UI {record.ui}, API {record.url} (pid {record.pid}, PREFECT_HOME {record.home})"
+    )
+
+
+@prefect_app.command("status")
+def prefect_status() -> None:
+    """Is the local Prefect server running, and where."""
+    from .recording import LocalServer, configured_api_url
+
+    configured = configured_api_url()
+    if configured:
+        console.print(f"PREFECT_API_URL is set: runs are recorded on {configured}")
+    server = LocalServer()
+    state, record = server.state()
+    if record is None or state == "stopped":
+        console.print(f"stopped (PREFECT_HOME {server.home}); the next ingest with work starts it")
+        return
+    console.print(_describe(record, state))
+    console.print(f"log: {server.log_path}")
+
+
+@prefect_app.command("start")
+def prefect_start(
+    wait: Annotated[float, typer.Option(help="Seconds to wait for it to answer.")] = 180,
+) -> None:
+    """Start the local Prefect server (if it is not running) and wait until it answers."""
+    from .recording import LocalServer
+
+    server = LocalServer()
+    record = server.ensure_started()
+    if not server.wait(record, wait):
+        raise _fail(
+            f"the local Prefect server did not answer within {wait:g} s; see {server.log_path}"
+        )
+    console.print(_describe(record, "running"))
+
+
+@prefect_app.command("stop")
+def prefect_stop() -> None:
+    """Stop the local Prefect server (its runs stay in PREFECT_HOME's database)."""
+    from .recording import LocalServer
+
+    stopped = LocalServer().stop()
+    console.print(f"stopped the server with pid {stopped.pid}" if stopped else "it was not running")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

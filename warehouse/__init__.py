@@ -13,12 +13,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# `publish` is a module and a function: the function must win, whatever is imported first.
+from .publish import publish
+
 if TYPE_CHECKING:
     from .checks import run_checks
     from .db import build_schema, check_queries, connect, refuse_writes
     from .errors import PublishError, WarehouseError, plain_os_error
     from .load import LoadUnit, Warehouse
-    from .publish import publish
     from .session import WriteSession, writing
 
 _WHERE = {
@@ -32,7 +34,6 @@ _WHERE = {
     "plain_os_error": "errors",
     "LoadUnit": "load",
     "Warehouse": "load",
-    "publish": "publish",
     "WriteSession": "session",
     "writing": "session",
 }

@@ -110,8 +110,8 @@ def _relation_hash(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     """A hash of a query's rows (as a multiset) and of its columns' names and types."""
     relation = con.sql(sql)
     columns = list(zip(relation.columns, [str(t) for t in relation.types], strict=True))
-    row = con.execute(f"SELECT count(*), sum(hash(q)) FROM ({sql}) AS q").fetchone()
-    return _digest(columns, row[0] if row else 0, str(row[1]) if row else "")
+    rows = con.execute(f"SELECT count(*), sum(hash(q)) FROM ({sql}) AS q").fetchall()
+    return _digest(columns, rows[0][0], str(rows[0][1]))
 
 
 def _partition_hashes(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, str]:
@@ -327,12 +327,17 @@ def publish(
         remove_leftovers(out)
     except OSError as e:
         raise PublishError(f"cannot write into {out.parent}: {plain_os_error(e)}") from e
+    from .session import change_token
+
+    old = _read_manifest(out) if out.is_dir() else None
+    token = change_token(con)
+    if old is not None and token is not None and old.get("warehouse_token") == token:
+        return []  # published from this very state of the warehouse
     try:
         tables = curated_tables(con)
         state = _state(con, tables)
     except duckdb.Error as e:
         raise PublishError(f"publishing to {out} failed, the old files are kept: {e}") from e
-    old = _read_manifest(out) if out.is_dir() else None
     if old is not None and _unchanged(state, old, out):
         if old.get("warehouse_token") == state.token:
             return []

@@ -43,12 +43,12 @@ _TOKEN_KEY = "change_token"
 def change_token(con: duckdb.DuckDBPyConnection) -> str | None:
     """The token of the warehouse's last commit that changed documents (None: never)."""
     try:
-        row = con.execute(
+        rows = con.execute(
             "SELECT value FROM raw.warehouse_state WHERE key = ?", [_TOKEN_KEY]
-        ).fetchone()
+        ).fetchall()
     except duckdb.CatalogException:
         return None
-    return str(row[0]) if row else None
+    return str(rows[0][0]) if rows else None
 
 
 def _copy_pattern(path: Path) -> re.Pattern[str]:

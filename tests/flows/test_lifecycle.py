@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import flows.run
+import flows.plan
 import flows.steps
 import normalizers.version
 from flows.ingest import run_ingest
@@ -199,7 +199,7 @@ def test_a_new_extractor_version_reads_the_files_again(
     run_ingest([str(inbox)], settings)
     assert run_ingest([str(inbox)], settings).outcomes == []
     monkeypatch.setattr(flows.steps, "EXTRACTOR_VERSION", "99-test")
-    monkeypatch.setattr(flows.run, "EXTRACTOR_VERSION", "99-test")
+    monkeypatch.setattr(flows.plan, "EXTRACTOR_VERSION", "99-test")
     again = run_ingest([str(inbox)], settings)
     assert [o.status for o in again.outcomes] == ["ok"]
     assert _query(settings.db, "SELECT extractor_version FROM curated.documents") == [("99-test",)]

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from extractors import Limits, Link
-from flows.fetch import HostPacer
+from flows.sources import HostPacer
 from flows.ingest import run_ingest
 from flows.settings import Settings
 from flows.sources import HostPolicy, LinkTarget, Refused, plan_sources, resolve_link
