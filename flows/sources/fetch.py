@@ -28,7 +28,7 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from .inputs import host_of
 from .links import HostPolicy
@@ -267,10 +267,14 @@ class SnapshotFetcher(_Fetcher):
             self.responses: dict[str, dict[str, Any]] = dict(index["responses"])
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise SnapshotError(f"no readable {SNAPSHOT_INDEX} in {self.folder}: {e}") from e
+        # "附件1%20x.xlsx" and "附件1 x.xlsx" are the same address.
+        self._plain = {unquote(url): url for url in self.responses}
 
     def _get_once(self, url: str, current: str, headers: dict[str, str]) -> Fetched | str:
         self.requests.append(current)
-        saved = self.responses.get(current)
+        saved = self.responses.get(current) or self.responses.get(
+            self._plain.get(unquote(current), "")
+        )
         if saved is None:
             return self._answer(url, current, 404, _REASONS[404], {}, [])
         status = int(saved.get("status", 200))
