@@ -210,3 +210,104 @@ def test_a_scheduled_run_with_nothing_new_leaves_every_published_file_untouched(
     ]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "notices" in manifest["tables"]
+
+
+# --- the Prefect UI lists every scheduled run with its summary ---------------------
+
+
+def _post(api: str, path: str, body: dict[str, object]) -> list[dict[str, object]]:
+    import httpx
+
+    response = httpx.post(f"{api}/{path}", json=body, timeout=10)
+    response.raise_for_status()
+    result: list[dict[str, object]] = response.json()
+    return result
+
+
+@pytest.mark.slow
+def test_every_scheduled_run_is_listed_with_its_summary_artifact(tmp_path: Path) -> None:
+    import httpx
+
+    from tests.flows.test_serve import _free_port, _healthy, _runs, _stop, _wait_for
+
+    inbox = _inbox(tmp_path, "hubei_2023_plan.docx")
+    db, out = tmp_path / "w.duckdb", tmp_path / "curated"
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    server_log, serve_log = tmp_path / "server.log", tmp_path / "serve.log"
+    base = _env(
+        tmp_path,
+        PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        PREFECT_UI_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="INFO",
+    )
+    bin_dir = Path(sys.executable).parent
+    server = [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1"]
+    server += ["--port", str(port)]
+    # Every minute, read in Beijing time.
+    serve = [str(NOTICEFLOW), "serve", "--cron", "* * * * *", "--timezone", "Asia/Shanghai"]
+    serve += ["--source", str(inbox), "--db", str(db), "--out", str(out)]
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with server_log.open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    server, env=base, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )  # fmt: skip
+        _wait_for("the Prefect server", lambda: _healthy(api), [server_log], 180)
+        with serve_log.open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    serve,
+                    env={**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"},
+                    cwd=tmp_path,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        logs = [serve_log, server_log]
+        # Two runs: the first loads the notice, the second finds nothing new.
+        _wait_for("two completed runs", lambda: len(_runs(api, ["COMPLETED"])) >= 2, logs, 300)
+        published = _files(out)
+        deployment = httpx.get(
+            f"{api}/deployments/name/scheduled-ingest/noticeflow-ingest", timeout=10
+        ).json()
+        runs = _runs(api, ["COMPLETED"])
+        failed = _runs(api, ["FAILED", "CRASHED"])
+        summaries = {}
+        for run in runs:
+            tasks = _post(api, "task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
+            children = _post(
+                api,
+                "flow_runs/filter",
+                {"flow_runs": {"parent_task_run_id": {"any_": [t["id"] for t in tasks]}}},
+            )
+            artifacts = _post(
+                api,
+                "artifacts/filter",
+                {
+                    "artifacts": {
+                        "key": {"any_": ["ingest-summary"]},
+                        "flow_run_id": {"any_": [c["id"] for c in children]},
+                    }
+                },
+            )
+            summaries[run["id"]] = [a["data"] for a in artifacts]
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+    assert failed == []
+    schedule = deployment["schedules"][0]["schedule"]
+    assert (schedule["cron"], schedule["timezone"]) == ("* * * * *", "Asia/Shanghai")
+    # Every scheduled run shows its ingest subflow's summary.
+    assert len(summaries) >= 2 and all(len(s) == 1 for s in summaries.values()), summaries
+    texts = [s[0] for s in summaries.values()]
+    assert any("files processed: 1 (ok 1," in t for t in texts), texts
+    assert any("files processed: 0" in t and "files skipped (unchanged): 1" in t for t in texts), (
+        texts
+    )
+    assert "curated files published: none (nothing changed)" in "\n".join(texts)
+    assert _files(out) == published  # later runs, nothing new: nothing written
