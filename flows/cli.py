@@ -114,8 +114,12 @@ def ingest(
             console.print(f"  [missing] {message}")
         return
     prepare_prefect_environment()
+    if work.files and settings.file_timeout:
+        from .budget import start_early
+
+        start_early()  # parsers warm up while the run starts
     from .ingest import IngestFailed, run_ingest
-    from .recording import choose
+    from .recording import choose, start_later
 
     recording = choose(settings.prefect, settings.prefect_wait)
 
@@ -150,6 +154,7 @@ def ingest(
             failed = None
     summary.elapsed_seconds = time.perf_counter() - started  # the command's wall time
     _print_summary(summary)
+    start_later(recording)
     if failed is not None:
         raise _fail(f"the run stopped: {failed}")
 
@@ -359,13 +364,15 @@ def rebuild(
     from warehouse import WarehouseError
 
     from .rebuild import rebuild_flow
-    from .recording import choose
+    from .recording import choose, start_later
 
     recording = choose(settings.prefect, settings.prefect_wait)
     try:
         result, findings, published = rebuild_flow(settings, recording=recording)
     except WarehouseError as e:
         raise _fail(str(e)) from e
+    finally:
+        start_later(recording)
     console.print(
         f"{result.documents} documents derived again from raw ({result.rows} rows, "
         f"rules {result.version}); {published} curated files published",

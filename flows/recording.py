@@ -15,8 +15,10 @@ uses that mode. `choose(settings)` decides, without importing Prefect:
    records its URL and pid; a file lock lets one of several commands started at once
    start it while the others use it; a dead server is started again, one that stays
    unhealthy past a grace period is stopped and started again. A run does not wait for
-   it (NOTICEFLOW_PREFECT_WAIT seconds, default 0): while it is still starting the run
-   goes on unrecorded and says so; the runs after it are recorded.
+   it (NOTICEFLOW_PREFECT_WAIT seconds, default 0): when it is not running, the run goes
+   on unrecorded, says so, and starts it when done (so the two do not compete for the
+   processor); while it is still starting, runs go on unrecorded; the runs after are
+   recorded.
 
 `noticeflow prefect-server status|start|stop` manages the local server.
 """
@@ -47,6 +49,7 @@ __all__ = [
     "configured_api_url",
     "healthy",
     "prefect_home",
+    "start_later",
 ]
 
 SERVER_FILE = "noticeflow-server.json"
@@ -64,6 +67,7 @@ class Recording:
     inside: bool = False
     note: str | None = None
     local: bool = False  # the URL is noticeflow's local server
+    start_later: bool = False  # start the local server when the run is done
 
     @property
     def recorded(self) -> bool:
@@ -280,6 +284,17 @@ def choose(mode: str, wait: float) -> Recording:
             "does not answer"
         )
     server = LocalServer()
+    state, record = server.state()
+    if state == "running" and record is not None:
+        return Recording(url=record.url, local=True)
+    if wait <= 0 and state != "starting":
+        # Not started yet: it starts when this run is done, not competing with it for the
+        # processor (its first start migrates a database: 10-50 s of work).
+        return Recording(
+            note="not recorded in Prefect: noticeflow's local Prefect server was not running; "
+            "it is started now and records the next runs (`noticeflow prefect-server status`)",
+            start_later=True,
+        )
     try:
         record = server.ensure_started()
     except OSError as e:
@@ -290,3 +305,10 @@ def choose(mode: str, wait: float) -> Recording:
         note=f"not recorded in Prefect: the local Prefect server ({record.ui}) is still "
         "starting; the next runs are recorded there (`noticeflow prefect-server status`)"
     )
+
+
+def start_later(recording: Recording) -> None:
+    """Start the local server a run chose not to wait for (see `choose`)."""
+    if recording.start_later:
+        with contextlib.suppress(OSError):
+            LocalServer().ensure_started()

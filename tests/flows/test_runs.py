@@ -126,9 +126,9 @@ def test_four_ingests_started_at_once_with_default_settings_all_succeed(
         assert code == 0, stderr
         assert "2 files processed: 2 ok" in stdout, stdout
         assert "Traceback" not in stdout + stderr
-        # Recorded on the local server if it answered in time, else said so.
+        # Recorded on the local server if it was up, else said so (and it was started).
         assert "recorded in Prefect: http://127.0.0.1:" in stdout or (
-            "not recorded in Prefect: the local Prefect server" in stdout
+            "not recorded in Prefect: " in stdout and "local Prefect server" in stdout
         ), stdout
     for n in range(4):
         con = duckdb.connect(str(tmp_path / f"run{n}" / "w.duckdb"), read_only=True)
