@@ -110,7 +110,7 @@ def _load_and_publish(
             ).documents
             run.files(files)
             run.urls(urls)
-            summary.checks = run_checks(session.con)
+            summary.checks = run_checks(session.con, warehouse.touched)
         except Exception:
             try:  # what was loaded stays loaded
                 _keep(session, warehouse)

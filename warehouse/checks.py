@@ -10,6 +10,7 @@ patterns `normalizers.pii.mask_text` masks. Each column with a hit is an error-l
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -60,16 +61,35 @@ def _text_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[
     return columns
 
 
+def _tables_per_document(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(schema, table) of the base tables of raw and staging with a `doc_id` column."""
+    rows = con.execute(
+        "SELECT c.schema_name, c.table_name FROM duckdb_columns() AS c "
+        "JOIN duckdb_tables() AS t ON t.database_name = c.database_name "
+        "AND t.schema_name = c.schema_name AND t.table_name = c.table_name "
+        "WHERE c.database_name = current_database() AND c.column_name = 'doc_id' "
+        "AND c.schema_name IN ('raw', 'staging')"
+    ).fetchall()
+    return {(str(s), str(t)) for s, t in rows}
+
+
 def _scan(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: list[str]
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    columns: list[str],
+    documents: list[str] | None = None,
 ) -> list[tuple[str, str, str, int, str]]:
     """(table, column, kind, rows, one value found) per column and kind with a hit.
 
     The table or view is read once: its text columns are unpivoted into (column, value)
     pairs (NULLs dropped) and each pattern counted over them. Reading a view once per
-    column instead made the scan of an almost empty warehouse take a minute.
+    column instead made the scan of an almost empty warehouse take a minute. With
+    `documents`, only the rows of those documents are read.
     """
     source = f"{_identifier(schema)}.{_identifier(table)}"
+    if documents is not None:
+        source = f"(SELECT * FROM {source} WHERE doc_id IN (SELECT unnest($documents)))"
     casts = ", ".join(
         f"CAST({_identifier(c)} AS VARCHAR) AS {_identifier(f'c{i}')}"
         for i, c in enumerate(columns)
@@ -87,7 +107,8 @@ def _scan(
     )
     hits = []
     kinds = list(PII_PATTERNS)
-    for row in con.execute(query).fetchall():
+    params = {"documents": documents} if documents is not None else None
+    for row in con.execute(query, params).fetchall():
         column = columns[int(str(row[0])[1:])]
         for k, kind in enumerate(kinds):
             count, example = row[1 + 2 * k], row[2 + 2 * k]
@@ -96,12 +117,22 @@ def _scan(
     return hits
 
 
-def pii_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """One error per (table, column, kind) holding an ID number or a mobile in clear."""
+def pii_findings(
+    con: duckdb.DuckDBPyConnection, documents: Collection[str] | None = None
+) -> list[Finding]:
+    """One error per (table, column, kind) holding an ID number or a mobile in clear.
+
+    With `documents` (those a run loaded or derived), the tables of raw and staging that
+    hold rows per document are scanned for those documents' rows only: the other rows
+    were scanned when they were loaded. Views are always scanned whole.
+    """
     hits: list[tuple[str, str, str, int, str]] = []
+    per_document = _tables_per_document(con) if documents is not None else set()
+    only = sorted(documents) if documents is not None else None
     for (schema, table), columns in _text_columns(con).items():
+        rows_of = only if (schema, table) in per_document else None
         try:
-            hits += _scan(con, schema, table, columns)
+            hits += _scan(con, schema, table, columns, rows_of)
         except duckdb.Error as e:  # a view that cannot run: the others are scanned
             log.warning("%s.%s: cannot scan for personal data: %s", schema, table, e)
     return [
@@ -110,17 +141,20 @@ def pii_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     ]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def run_checks(
+    con: duckdb.DuckDBPyConnection, documents: Collection[str] | None = None
+) -> dict[str, int]:
     """Number of offending rows per check (0 = the rule holds).
 
     `pii_in_clear` is always there (its offending rows, all columns together); each
-    column with personal data in clear adds "pii_in_clear: schema.table.column".
+    column with personal data in clear adds "pii_in_clear: schema.table.column". With
+    `documents`, its scan of per-document tables reads only those documents' rows.
     """
     results: dict[str, int] = {}
     for name, sql in check_queries().items():
         row = con.execute(f"SELECT count(*) FROM ({sql.strip().rstrip(';')})").fetchone()
         results[name] = int(row[0]) if row else 0
-    findings = pii_findings(con)
+    findings = pii_findings(con, documents)
     results[PII_CHECK] = sum(finding.rows for finding in findings)
     for finding in findings:
         log.error("%s", finding)

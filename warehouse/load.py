@@ -109,6 +109,7 @@ class Warehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.changed = False
+        self.touched: set[str] = set()  # documents loaded or derived again
         self._doc_tables: tuple[str, ...] | None = None
 
     def doc_tables(self) -> tuple[str, ...]:
@@ -281,6 +282,7 @@ class Warehouse:
             )
             self.con.commit()
             self.changed = True
+            self.touched.add(doc_id)
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(f"deriving {doc_id} again failed and was rolled back: {e}") from e
@@ -348,6 +350,7 @@ class Warehouse:
                 self._insert(table, rows)
             self.con.commit()
             self.changed = True
+            self.touched.add(unit.doc_id)
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(

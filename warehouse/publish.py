@@ -80,11 +80,12 @@ def curated_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # Tables also published partitioned by year and region, and the query giving those columns.
+# (Read from the snapshot of each view a publish takes: `_snapshot`.)
 _PARTITIONED = {
-    "plan_projects": "SELECT * FROM curated.plan_projects",
+    "plan_projects": "SELECT * FROM {plan_projects}",
     "policy_terms": (
-        "SELECT t.*, n.plan_year, n.region FROM curated.policy_terms AS t "
-        "JOIN curated.notices AS n USING (notice_id)"
+        "SELECT t.*, n.plan_year, n.region FROM {policy_terms} AS t "
+        "JOIN {notices} AS n USING (notice_id)"
     ),
 }
 WORKBOOK = "noticeflow.xlsx"
@@ -164,12 +165,40 @@ def _dashboard_sources() -> tuple[str, tuple[str, ...]]:
     return _digest(texts), tuple(views)
 
 
+def _snapshot_name(name: str) -> str:
+    return f'"_publish_{name}"'
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Each curated view evaluated once, into a temporary table of this connection: the
+    hashes, the changed files and the workbook all read those (a read-only connection
+    may hold temporary tables)."""
+    for name in tables:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_snapshot_name(name)} AS SELECT * FROM curated.{name}"
+        )
+
+
+def _drop_snapshot(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for name in tables:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS temp.{_snapshot_name(name)}")
+
+
+def _partition_sql(name: str) -> str:
+    return _PARTITIONED[name].format(
+        **{table: _snapshot_name(table) for table in ("plan_projects", "policy_terms", "notices")}
+    )
+
+
 def _state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> _State:
     from .session import change_token
 
-    hashes = {name: _relation_hash(con, f"SELECT * FROM curated.{name}") for name in tables}
+    hashes = {name: _relation_hash(con, f"SELECT * FROM {_snapshot_name(name)}") for name in tables}
     partitions = {
-        name: _partition_hashes(con, sql) for name, sql in _PARTITIONED.items() if name in tables
+        name: _partition_hashes(con, _partition_sql(name))
+        for name in _PARTITIONED
+        if name in tables
     }
     code, views = _dashboard_sources()
     dashboard = _digest(code, [hashes.get(v) for v in views])
@@ -193,7 +222,7 @@ def is_current(out_dir: str | Path, token: str | None) -> bool:
 
 
 def _write_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> list[Path]:
-    relation = con.sql(f"SELECT * FROM curated.{name}")
+    relation = con.sql(f"SELECT * FROM {_snapshot_name(name)}")
     parquet = folder / "parquet" / f"{name}.parquet"
     parquet.parent.mkdir(parents=True, exist_ok=True)
     relation.write_parquet(str(parquet))
@@ -212,7 +241,7 @@ def _write_partition(
     target = scratch / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     scratch.mkdir(parents=True, exist_ok=True)
     con.execute(
-        f"COPY (SELECT * FROM ({_PARTITIONED[name]}) WHERE {_KEY} = {_sql_literal(key)}) "
+        f"COPY (SELECT * FROM ({_partition_sql(name)}) WHERE {_KEY} = {_sql_literal(key)}) "
         f"TO {_sql_literal(str(target))} "
         "(FORMAT parquet, PARTITION_BY (plan_year, region), OVERWRITE_OR_IGNORE)"
     )
@@ -333,8 +362,27 @@ def publish(
     token = change_token(con)
     if old is not None and token is not None and old.get("warehouse_token") == token:
         return []  # published from this very state of the warehouse
+    tables: list[str] = []
     try:
         tables = curated_tables(con)
+        _snapshot(con, tables)
+    except duckdb.Error as e:
+        _drop_snapshot(con, tables)
+        raise PublishError(f"publishing to {out} failed, the old files are kept: {e}") from e
+    try:
+        return _publish(con, out, tables, old, before_swap)
+    finally:
+        _drop_snapshot(con, tables)
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    tables: list[str],
+    old: dict[str, Any] | None,
+    before_swap: Callable[[], None] | None,
+) -> list[Path]:
+    try:
         state = _state(con, tables)
     except duckdb.Error as e:
         raise PublishError(f"publishing to {out} failed, the old files are kept: {e}") from e
@@ -436,7 +484,7 @@ def _write_changes(
             written += [staging / f for f in state.files[f"{name}/{key}"]]
     shutil.rmtree(scratch, ignore_errors=True)
     if changed or not _carry(out / WORKBOOK, staging / WORKBOOK):
-        frames = {name: con.sql(f"SELECT * FROM curated.{name}").df() for name in tables}
+        frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
         _write_workbook(frames, staging / WORKBOOK)
         written.append(staging / WORKBOOK)
     package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
