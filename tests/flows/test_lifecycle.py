@@ -192,7 +192,8 @@ def test_a_rule_change_is_derived_again_by_the_next_ingest_without_extracting(
 def test_a_new_extractor_version_reads_the_files_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = _settings(tmp_path)
+    # Read in this process (no child): the patched version is the one stamped.
+    settings = _settings(tmp_path).with_overrides(file_timeout=0.0)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(RAW / "hubei_2023_plan.docx", inbox)
