@@ -21,7 +21,7 @@ import os
 import sys
 import time
 
-from warehouse import Warehouse, WarehouseError, plain_os_error, run_checks, writing
+from warehouse import WarehouseError, plain_os_error, writing
 from warehouse.session import WriteSession
 
 from . import faults
@@ -78,8 +78,7 @@ def ingest_body(
     return summary
 
 
-def _keep(session: WriteSession, warehouse: Warehouse) -> None:
-    session.changed = warehouse.changed
+def _keep(session: WriteSession) -> None:
     session.commit()
 
 
@@ -99,7 +98,7 @@ def _load_and_publish(
         summary.nothing_new = True
         return
     with writing(settings.db) as session:
-        warehouse = Warehouse(session.con)
+        warehouse = session.warehouse
         run = IngestRun(
             warehouse, settings, summary, engine, policy=policy, force=force, progress=progress
         )
@@ -110,16 +109,16 @@ def _load_and_publish(
             ).documents
             run.files(files)
             run.urls(urls)
-            summary.checks = run_checks(session.con, warehouse.touched)
+            summary.checks = warehouse.run_checks(warehouse.touched)
         except Exception:
             try:  # what was loaded stays loaded
-                _keep(session, warehouse)
+                _keep(session)
             except WarehouseError as e:
                 log.error("%s", e)
             raise
         finally:
             run.close()
-        _keep(session, warehouse)
+        _keep(session)
     publish_started = time.perf_counter()
     summary.files_published = engine.call(publish_task, settings.db, settings.out)
     summary.stage_seconds["publish"] = time.perf_counter() - publish_started

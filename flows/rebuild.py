@@ -22,7 +22,7 @@ from normalizers.bundle import status_and_error
 from normalizers.pii import PiiToken
 from normalizers.records import Notice, table_of
 from normalizers.version import normalizer_version
-from warehouse import Warehouse, WarehouseError, run_checks, writing
+from warehouse import Warehouse, WarehouseError, writing
 
 from .orchestrate import Engine, LocalEngine, step
 from .recording import Recording
@@ -125,10 +125,9 @@ def rebuild_body(settings: Settings, engine: Engine) -> tuple[RederiveResult, in
     from .tasks import publish_task
 
     with writing(settings.db) as session:
-        warehouse = Warehouse(session.con)
+        warehouse = session.warehouse
         result = engine.call(rederive_task, warehouse, settings.pii_key(), False)
-        findings = sum(run_checks(session.con).values())
-        session.changed = warehouse.changed
+        findings = sum(warehouse.run_checks().values())
         session.commit()
     published = engine.call(publish_task, settings.db, settings.out)
     return result, findings, published

@@ -358,6 +358,13 @@ class Warehouse:
             ) from e
         return sum(len(rows) for rows in tables.values())
 
+    def run_checks(self, documents: Iterable[str] | None = None) -> dict[str, int]:
+        """The data checks (`warehouse.checks.run_checks`); with `documents`, the scan for
+        personal data reads only their rows of the per-document tables."""
+        from .checks import run_checks
+
+        return run_checks(self.con, None if documents is None else set(documents))
+
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table and view in the warehouse's own schemas."""
         names = self.con.execute(

@@ -83,12 +83,20 @@ def remove_stale_copies(path: Path) -> list[Path]:
 
 
 class WriteSession:
-    """A writable connection to a working copy of the warehouse; `commit()` swaps it in."""
+    """A working copy of the warehouse, written through `warehouse` (a `Warehouse`);
+    `commit()` swaps it in."""
 
     def __init__(self, path: Path, work: Path, con: duckdb.DuckDBPyConnection) -> None:
+        from .load import Warehouse
+
         self.path, self.work, self.con = path, work, con
-        self.changed = False  # set by Warehouse when documents are loaded or derived
+        self.warehouse = Warehouse(con)
         self.committed = False
+
+    @property
+    def changed(self) -> bool:
+        """Documents were loaded or derived again in this session."""
+        return self.warehouse.changed
 
     def commit(self) -> None:
         """Make everything written so far the warehouse (atomically); the session ends."""
