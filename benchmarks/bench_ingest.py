@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors import Limits  # noqa: E402
-from flows.discover import discover  # noqa: E402
+from flows.sources import discover  # noqa: E402
 from flows.steps import process_file  # noqa: E402
 from warehouse import Warehouse, connect  # noqa: E402
 

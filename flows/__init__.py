@@ -1,1 +1,2 @@
-"""flows: orchestration (Prefect) and the `noticeflow` command line. No parsing, no SQL here."""
+"""flows: orchestration (Prefect, or a local pool) and the `noticeflow` command line; acquisition
+in flows.sources. No parsing, no SQL here."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import multiprocessing.forkserver as forkserver
 import os
 import signal
 import threading
@@ -28,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["FileStopped", "run_in_child"]
+__all__ = ["FileStopped", "run_in_child", "start_early"]
 
 T = TypeVar("T")
 
@@ -51,6 +52,16 @@ def _get_context() -> Any:
             context.set_forkserver_preload(_PRELOAD)
             _context = context
         return _context
+
+
+def start_early() -> None:
+    """Start the fork server now, so that its warm-up (parsers, spaCy) overlaps with the
+    run's own start instead of delaying the first file."""
+    if multiprocessing.current_process().daemon:
+        return
+    _get_context()
+    with contextlib.suppress(Exception):  # the first file starts it otherwise
+        forkserver.ensure_running()
 
 
 def _child(conn: Connection, fn: Callable[..., Any], kwargs: dict[str, Any], budget: float) -> None:

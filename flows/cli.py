@@ -77,7 +77,7 @@ def ingest(
         settings = load_settings().with_overrides(db=db, out=out, workers=workers)
     except ValueError as e:
         raise _fail(str(e), 2) from e
-    from warehouse import WarehouseError, connect
+    from warehouse import WarehouseError
     from warehouse.publish import check_target
 
     # Nothing is created or touched when the command is wrong.
@@ -89,12 +89,39 @@ def ingest(
     except WarehouseError as e:
         raise _fail(str(e), 2) from e
 
-    try:  # fail fast, before Prefect starts, when the warehouse cannot be written
-        connect(settings.db).close()
+    # What is new, decided before any engine starts: nothing new is one line, at once.
+    from .plan import look
+    from .sources import HostPolicy, discover, plan_sources
+
+    planned = plan_sources(sources)
+    files, missing = discover(planned.paths)
+    policy = HostPolicy.for_run(settings.allowed_hosts, planned.urls)
+    try:
+        if not settings.db.exists():
+            settings.db.parent.mkdir(parents=True, exist_ok=True)
+        work = look(settings.db, settings.out, files, planned.urls, force=force, policy=policy)
+    except OSError as e:
+        raise _fail(f"cannot create the folder for {settings.db}: {e}") from e
     except WarehouseError as e:
         raise _fail(str(e)) from e
+    if work.nothing:
+        console.print(
+            f"nothing new: {len(work.skipped)} files unchanged, nothing to derive again; "
+            f"the published files in {settings.out} are current "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        for message in [*planned.problems, *missing]:
+            console.print(f"  [missing] {message}")
+        return
     prepare_prefect_environment()
+    if work.files and settings.file_timeout:
+        from .budget import start_early
+
+        start_early()  # parsers warm up while the run starts
     from .ingest import IngestFailed, run_ingest
+    from .recording import choose, start_later
+
+    recording = choose(settings.prefect, settings.prefect_wait)
 
     show_bar = sys.stderr.isatty()
     progress = Progress(
@@ -115,7 +142,9 @@ def ingest(
             progress.update(bar, completed=done, total=total, description=Path(source_uri).name)
 
         try:
-            summary = run_ingest(sources, settings, force=force, progress=advance)
+            summary = run_ingest(
+                sources, settings, force=force, progress=advance, recording=recording
+            )
         except IngestFailed as e:
             failed: IngestFailed | None = e
             summary = e.summary
@@ -125,6 +154,7 @@ def ingest(
             failed = None
     summary.elapsed_seconds = time.perf_counter() - started  # the command's wall time
     _print_summary(summary)
+    start_later(recording)
     if failed is not None:
         raise _fail(f"the run stopped: {failed}")
 
@@ -162,6 +192,14 @@ def _print_summary(summary: object) -> None:
     for name, rows in sorted(summary.checks.items()):
         if rows:
             console.print(f"  [check] {name}: {rows} rows (see `noticeflow status`)")
+    if summary.files_published:
+        console.print(f"  {summary.files_published} curated files published")
+    elif not summary.fatal:
+        console.print("  published files unchanged (nothing in them changed)")
+    if summary.recorded_at:
+        console.print(f"  recorded in Prefect: {summary.recorded_at.removesuffix('/api')}/runs")
+    elif summary.recording_note:
+        console.print(f"  {summary.recording_note}")
 
 
 @app.command()
@@ -278,6 +316,10 @@ def serve_command(
         Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "noticeflow-ingest",
+    timezone: Annotated[
+        str,
+        typer.Option("--timezone", help="Time zone the --cron schedule is read in (IANA name)."),
+    ] = "Asia/Shanghai",
 ) -> None:
     """Ingest on a schedule, served against a Prefect server (PREFECT_API_URL)."""
     try:
@@ -298,7 +340,7 @@ def serve_command(
     from .serve import ServeError, serve
 
     try:
-        serve(sources, settings, cron, interval, name=name)
+        serve(sources, settings, cron, interval, name=name, timezone=timezone)
     except ServeError as e:
         raise _fail(str(e)) from e
 
@@ -324,12 +366,16 @@ def rebuild(
         raise _fail(f"no warehouse at {settings.db}: run `noticeflow ingest` first")
     from warehouse import WarehouseError
 
-    from .rebuild import rebuild as rebuild_warehouse
+    from .rebuild import rebuild_flow
+    from .recording import choose, start_later
 
+    recording = choose(settings.prefect, settings.prefect_wait)
     try:
-        result, findings, published = rebuild_warehouse(settings)
+        result, findings, published = rebuild_flow(settings, recording=recording)
     except WarehouseError as e:
         raise _fail(str(e)) from e
+    finally:
+        start_later(recording)
     console.print(
         f"{result.documents} documents derived again from raw ({result.rows} rows, "
         f"rules {result.version}); {published} curated files published",
@@ -339,3 +385,12 @@ def rebuild(
         console.print(f"  [failed] {failure}", markup=False)
     if findings:
         console.print(f"  data checks: {findings} rows (see `noticeflow status`)", markup=False)
+    if recording.url:
+        console.print(f"  recorded in Prefect: {recording.url.removesuffix('/api')}/runs")
+    elif recording.note:
+        console.print(f"  {recording.note}")
+
+
+from .cli_prefect import prefect_app  # noqa: E402  (the `prefect-server` commands)
+
+app.add_typer(prefect_app, name="prefect-server")

@@ -1,35 +1,44 @@
-"""The Prefect flow `ingest`: sources -> discover / fetch -> extract & normalise -> load -> publish.
+"""The ingest run: sources -> discover / fetch -> extract & normalise -> load -> publish.
 
-Loading is sequential in the flow (DuckDB has one writer); extraction runs in
-the task runner (threads by default, processes with NOTICEFLOW_TASK_RUNNER). URLs
-are fetched in the flow (`fetch.py`; 304 = unchanged, skipped). A notice page's
-attachment files are read as the page's attachments and loaded with `parent_doc_id`;
-a URL page that is no notice but links notices of this family is a list page whose
-links are followed (one level). README "Web pages, their attachments, and URLs".
+`ingest_body` is the run, written once against `flows.orchestrate.Engine`; `run_ingest`
+picks where it is recorded (`flows.recording.choose`) and runs it as the Prefect flow
+`ingest` (`flows/recorded.py`) or, when nobody records it, on a local pool without
+importing Prefect.
+
+What is new is decided first, on a read-only look at the warehouse (`flows.plan`): a
+run with nothing new writes nothing. Otherwise loading happens in a write session
+(`warehouse.session`): a copy of the warehouse, swapped in when the run ends, so
+readers are never blocked; what was loaded stays when the run stops on an error.
+Loading is sequential (DuckDB has one writer); extraction runs in the engine's pool
+(threads by default, processes with NOTICEFLOW_TASK_RUNNER). README "Web pages, their
+attachments, and URLs".
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 import time
 
-from prefect import flow
-from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
-
-from warehouse import Warehouse, WarehouseError, connect, plain_os_error, run_checks
+from warehouse import WarehouseError, plain_os_error, writing
+from warehouse.session import WriteSession
 
 from . import faults
-from . import progress as run_progress
-from .discover import InputFile
+from .orchestrate import Engine, LocalEngine
+from .plan import look
 from .progress import ProgressHook
 from .rebuild import rederive_task
+from .recording import Recording, choose
 from .run import IngestRun
-from .settings import Settings, load_settings
-from .sources import HostPolicy, plan_sources
+from .settings import Settings
+from .sources import HostPolicy, InputFile, plan_sources
 from .summary import RunSummary
 from .tasks import discover_task, publish_task
 
-__all__ = ["IngestFailed", "ingest_flow", "run_ingest"]
+__all__ = ["IngestFailed", "ingest_body", "run_ingest"]
+
+log = logging.getLogger(__name__)
 
 
 class IngestFailed(WarehouseError):
@@ -44,31 +53,33 @@ class IngestFailed(WarehouseError):
         self.summary = summary
 
 
-@flow(name="ingest")
-def ingest_flow(
+def ingest_body(
     sources: list[str],
-    settings: Settings | None = None,
-    force: bool = False,
+    settings: Settings,
+    *,
+    force: bool,
+    engine: Engine,
+    progress: ProgressHook | None,
 ) -> RunSummary:
-    """Ingest files, folders and URLs into the warehouse and publish the curated tables."""
-    progress = run_progress.current()
-    settings = settings or load_settings()
+    """Ingest files, folders and URLs into the warehouse and publish what changed."""
     faults.arm(settings.kill_at)
     started = time.perf_counter()
     plan = plan_sources(sources)
-    files, missing = discover_task(plan.paths)
+    files, missing = engine.call(discover_task, plan.paths)
     summary = RunSummary(sources=list(sources), missing=[*plan.problems, *missing])
     # Errors of the warehouse or the disk end the run with a message (summary.fatal),
     # not a traceback in the flow's log; run_ingest raises IngestFailed for them.
     try:
-        _load_and_publish(files, plan.urls, settings, summary, force=force, progress=progress)
+        _load_and_publish(files, plan.urls, settings, summary, engine, force, progress)
     except (WarehouseError, OSError) as e:
         summary.fatal = plain_os_error(e) if isinstance(e, OSError) else str(e)
     summary.elapsed_seconds = time.perf_counter() - started
-    create_markdown_artifact(
-        key="ingest-summary", markdown=summary.to_markdown(), description="noticeflow ingest run"
-    )
+    engine.artifact("ingest-summary", summary.to_markdown(), "noticeflow ingest run")
     return summary
+
+
+def _keep(session: WriteSession) -> None:
+    session.commit()
 
 
 def _load_and_publish(
@@ -76,29 +87,43 @@ def _load_and_publish(
     urls: list[str],
     settings: Settings,
     summary: RunSummary,
-    *,
+    engine: Engine,
     force: bool,
     progress: ProgressHook | None,
 ) -> None:
-    # Rules changed since some documents were derived: derive them again from raw.
-    rederived = rederive_task(str(settings.db), settings.pii_key(), stale_only=True)
-    summary.rederived = rederived.documents
-    con = connect(settings.db)
     policy = HostPolicy.for_run(settings.allowed_hosts, urls)
-    # Materialised views are brought up to date once, after every load of the run.
-    warehouse = Warehouse(con, auto_refresh=False)
-    run = IngestRun(warehouse, settings, summary, policy=policy, force=force, progress=progress)
-    try:
-        run.files(files)
-        run.urls(urls)
-        warehouse.refresh()
-        summary.table_counts = run.warehouse.table_counts()
-        summary.checks = run_checks(con)
-    finally:
-        run.close()
-        con.close()
+    work = look(settings.db, settings.out, files, urls, force=force, policy=policy)
+    if work.nothing:
+        summary.skipped += work.skipped
+        summary.nothing_new = True
+        return
+    with writing(settings.db) as session:
+        warehouse = session.warehouse
+        # Materialised views are brought up to date once, after every load of the run.
+        warehouse.auto_refresh = False
+        run = IngestRun(
+            warehouse, settings, summary, engine, policy=policy, force=force, progress=progress
+        )
+        try:
+            # Rules changed since some documents were derived: derive them from raw.
+            summary.rederived = engine.call(
+                rederive_task, warehouse, settings.pii_key(), True
+            ).documents
+            run.files(files)
+            run.urls(urls)
+            warehouse.refresh()
+            summary.checks = warehouse.run_checks(warehouse.touched)
+        except Exception:
+            try:  # what was loaded stays loaded
+                _keep(session)
+            except WarehouseError as e:
+                log.error("%s", e)
+            raise
+        finally:
+            run.close()
+        _keep(session)
     publish_started = time.perf_counter()
-    summary.files_published = publish_task(settings.db, settings.out)
+    summary.files_published = engine.call(publish_task, settings.db, settings.out)
     summary.stage_seconds["publish"] = time.perf_counter() - publish_started
 
 
@@ -108,23 +133,30 @@ def run_ingest(
     *,
     force: bool = False,
     progress: ProgressHook | None = None,
+    recording: Recording | None = None,
 ) -> RunSummary:
-    """Run the flow with the task runner the settings ask for.
+    """Run the ingest, recorded in Prefect where a server is (see flows/recording.py).
 
     The summary's time is the wall time of this call (Prefect's start-up included).
     Raises IngestFailed, carrying the summary, when the run could not finish.
     """
     started = time.perf_counter()
-    if settings.task_runner == "processes":
-        runner: object = ProcessPoolTaskRunner(max_workers=settings.workers)
+    recording = recording or choose(settings.prefect, settings.prefect_wait)
+    if recording.recorded:
+        if recording.url and "prefect" not in sys.modules:
+            os.environ["PREFECT_API_URL"] = recording.url  # before Prefect reads it
+        from .recorded import run_recorded_ingest
+
+        summary = run_recorded_ingest(
+            sources, settings, force=force, progress=progress, api_url=recording.url
+        )
     else:
-        runner = ThreadPoolTaskRunner(max_workers=settings.workers)
-    configured = ingest_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
-    run_progress.set_current(progress)
-    try:
-        summary = configured(sources, settings=settings, force=force)
-    finally:
-        run_progress.set_current(None)
+        with LocalEngine(
+            workers=settings.workers, processes=settings.task_runner == "processes"
+        ) as engine:
+            summary = ingest_body(sources, settings, force=force, engine=engine, progress=progress)
+    summary.recorded_at = recording.url if recording.recorded else None
+    summary.recording_note = recording.note
     summary.elapsed_seconds = time.perf_counter() - started
     if summary.fatal:
         raise IngestFailed(summary.fatal, summary)

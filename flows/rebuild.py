@@ -5,6 +5,9 @@ files they attach, so an attachment is read as its page notice's, as at ingest â
 replaces each document's staging rows, one transaction per document. `ingest` calls it
 for the documents a different normalizer version derived (a rule fixed since); the
 `rebuild` command for every document. No extractor, LibreOffice or OCR runs.
+
+`rebuild_flow` runs the rebuild where `run_ingest` would run an ingest: recorded as
+the Prefect flow `rebuild` where a server is, else on a local engine.
 """
 
 from __future__ import annotations
@@ -15,18 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-
+from normalizers.bundle import status_and_error
 from normalizers.pii import PiiToken
 from normalizers.records import Notice, table_of
 from normalizers.version import normalizer_version
-from warehouse import Warehouse, WarehouseError, connect, publish, run_checks
+from warehouse import Warehouse, WarehouseError, writing
 
+from .orchestrate import Engine, LocalEngine, step
+from .recording import Recording
 from .settings import Settings, load_settings
-from .steps import derive, status_and_error
+from .steps import derive
 
-__all__ = ["RederiveResult", "rebuild", "rebuild_flow", "rederive", "rederive_task"]
+__all__ = ["RederiveResult", "rebuild_body", "rebuild_flow", "rederive", "rederive_task"]
 
 log = logging.getLogger(__name__)
 
@@ -113,33 +116,45 @@ def rederive(
     return result
 
 
-@task(name="rederive", cache_policy=NO_CACHE)
-def rederive_task(db: str, pii_key: bytes, stale_only: bool) -> RederiveResult:
-    con = connect(db)
-    try:
-        return rederive(Warehouse(con), pii_key=pii_key, stale_only=stale_only)
-    finally:
-        con.close()
+@step("rederive")
+def rederive_task(warehouse: Warehouse, pii_key: bytes, stale_only: bool) -> RederiveResult:
+    return rederive(warehouse, pii_key=pii_key, stale_only=stale_only)
 
 
-def rebuild(settings: Settings) -> tuple[RederiveResult, int, int]:
-    """Derive staging and curated again from raw alone, then publish.
+def rebuild_body(settings: Settings, engine: Engine) -> tuple[RederiveResult, int, int]:
+    """Derive staging and curated again from raw alone (one write session), then publish.
 
     Returns the rederive result, the number of data-check findings and files published.
     Reads no source file and needs no Prefect server: `noticeflow rebuild` calls it
     directly; `rebuild_flow` records it as a flow run where a server is configured.
     """
-    con = connect(settings.db)
-    try:
-        result = rederive(Warehouse(con), pii_key=settings.pii_key(), stale_only=False)
-        findings = sum(run_checks(con).values())
-        published = len(publish(con, settings.out))
-    finally:
-        con.close()
+    from .tasks import publish_task
+
+    with writing(settings.db) as session:
+        warehouse = session.warehouse
+        result = engine.call(rederive_task, warehouse, settings.pii_key(), False)
+        findings = sum(warehouse.run_checks().values())
+        session.commit()
+    published = engine.call(publish_task, settings.db, settings.out)
     return result, findings, published
 
 
-@flow(name="rebuild")
-def rebuild_flow(settings: Settings | None = None) -> tuple[RederiveResult, int, int]:
-    """`rebuild` as a Prefect flow run."""
-    return rebuild(settings or load_settings())
+def rebuild_flow(
+    settings: Settings | None = None, *, recording: Recording | None = None
+) -> tuple[RederiveResult, int, int]:
+    """The rebuild, recorded in Prefect where a server is (as `run_ingest` decides)."""
+    import os
+    import sys
+
+    from .recording import choose
+
+    settings = settings or load_settings()
+    recording = recording or choose(settings.prefect, settings.prefect_wait)
+    if recording.recorded:
+        if recording.url and "prefect" not in sys.modules:
+            os.environ["PREFECT_API_URL"] = recording.url
+        from .recorded import run_recorded_rebuild
+
+        return run_recorded_rebuild(settings, api_url=recording.url)
+    with LocalEngine(workers=1) as engine:
+        return rebuild_body(settings, engine)

@@ -8,17 +8,22 @@ documents already loaded), publishes the curated files and rebuilds the dashboar
 
 Deployment parameters must be JSON, so the scheduled flow takes plain strings and
 builds `Settings` itself; the ingest flow runs as its subflow (with its
-`ingest-summary` artifact).
+`ingest-summary` artifact), every time, also when nothing is new.
+
+A cron schedule is read in a time zone (`--timezone`, default Asia/Shanghai: "0 6 * * *"
+is 06:00 in Beijing), which the Prefect UI shows with the schedule.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.client.schemas.schedules import CronSchedule
+from prefect.schedules import Cron, Schedule
 from prefect.settings import get_current_settings
 from prefect.types.entrypoint import EntrypointType
 
@@ -27,6 +32,7 @@ from .settings import Settings, load_settings, quiet_parser_logs
 from .sources import is_url, read_sources_file
 
 __all__ = [
+    "DEFAULT_TIMEZONE",
     "DEPLOYMENT_NAME",
     "ServeError",
     "check_server",
@@ -35,6 +41,7 @@ __all__ = [
 ]
 
 DEPLOYMENT_NAME = "noticeflow-ingest"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 SERVER_HELP = (
     "start one with `prefect server start` (its UI is then at http://127.0.0.1:4200) "
     "and point noticeflow at it: `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
@@ -122,21 +129,31 @@ def serve(
     interval: float | None,
     *,
     name: str = DEPLOYMENT_NAME,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> None:
     """Register `scheduled-ingest` with a schedule on the Prefect server and serve it.
 
     `sources`: paths or URLs (folders are walked again at each run), or a Path to a
     sources file that is read again at each run. Exactly one of `cron` and `interval`
-    (seconds). Blocks until interrupted; runs never overlap (one at a time per
+    (seconds); a cron expression is read in `timezone` (IANA name). Blocks until
+    interrupted; runs never overlap (one at a time per
     deployment: a run due while another is going is cancelled, the next one catches up).
     """
     if (cron is None) == (interval is None):
         raise ServeError("give exactly one schedule: a cron expression or an interval")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ServeError(
+            f"not a time zone: {timezone!r} (give an IANA name such as Asia/Shanghai or UTC)"
+        ) from e
+    schedule: Schedule | None = None
     if cron is not None:
         try:
-            CronSchedule(cron=cron)
+            CronSchedule(cron=cron, timezone=timezone)
         except ValueError as e:
             raise ServeError(f"not a valid cron expression: {cron!r}") from e
+        schedule = Cron(cron, timezone=timezone)
     if interval is not None and interval <= 0:
         raise ServeError(f"the interval must be a positive number of seconds, got {interval}")
     if isinstance(sources, Path) and not sources.is_file():
@@ -145,7 +162,7 @@ def serve(
     check_server()
     scheduled_ingest.serve(
         name=name,
-        cron=cron,
+        schedule=schedule,
         interval=interval,
         parameters=parameters,
         description="noticeflow: ingest new or changed notices and forms, publish, dashboard",

@@ -16,6 +16,9 @@
 | NOTICEFLOW_FETCH_RETRIES | 3 | retries of a timed-out or 5xx/429 request (exponential backoff) |
 | NOTICEFLOW_FETCH_BACKOFF | 2 | seconds before the first retry (doubling each time) |
 | NOTICEFLOW_FILE_TIMEOUT | 300 | seconds one file may take (extract + normalise); 0 = no limit |
+| NOTICEFLOW_PREFECT | auto | `auto`: runs recorded on PREFECT_API_URL or the local server; `off` |
+| NOTICEFLOW_PREFECT_WAIT | 0 | seconds a run waits for the local Prefect server to come up |
+| NOTICEFLOW_SNAPSHOT | (none) | fetch from saved responses (snapshot.json) instead of HTTP |
 | NOTICEFLOW_TEST_KILL_AT | (none) | tests only: `extract`, `load` or `publish`[:n], see faults.py |
 """
 
@@ -52,6 +55,9 @@ class Settings:
     fetch_backoff: float = 2.0  # seconds before the first retry
     file_timeout: float = 300.0  # seconds per file (extract + normalise); 0 = no limit
     kill_at: str | None = None  # tests only: "extract", "load" or "publish", optionally ":n"
+    prefect: str = "auto"  # auto: a configured server, else noticeflow's local one; off
+    prefect_wait: float = 0.0  # seconds to wait for the local Prefect server to come up
+    snapshot: Path | None = None  # saved responses to fetch from instead of HTTP
 
     def __post_init__(self) -> None:
         for pattern in self.allowed_hosts:
@@ -74,6 +80,10 @@ class Settings:
                 f"NOTICEFLOW_TEST_KILL_AT must be extract, load or publish (optionally "
                 f":n), got {self.kill_at!r}"
             )
+        if self.prefect not in ("auto", "off"):
+            raise ValueError(f"NOTICEFLOW_PREFECT must be 'auto' or 'off', got {self.prefect!r}")
+        if self.prefect_wait < 0:
+            raise ValueError(f"prefect_wait must not be negative, got {self.prefect_wait}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.task_runner not in ("threads", "processes"):
@@ -140,6 +150,9 @@ def load_settings() -> Settings:
         fetch_backoff=_float_env("NOTICEFLOW_FETCH_BACKOFF", 2.0),
         file_timeout=_float_env("NOTICEFLOW_FILE_TIMEOUT", 300.0),
         kill_at=env.get("NOTICEFLOW_TEST_KILL_AT") or None,
+        prefect=env.get("NOTICEFLOW_PREFECT", "auto").strip().lower() or "auto",
+        prefect_wait=_float_env("NOTICEFLOW_PREFECT_WAIT", 0.0),
+        snapshot=Path(env["NOTICEFLOW_SNAPSHOT"]) if env.get("NOTICEFLOW_SNAPSHOT") else None,
     )
 
 
@@ -148,8 +161,10 @@ _CHATTY_LOGGERS = ("pdfminer", "pdfplumber", "jieba", "PIL", "fontTools", "Rapid
 
 
 def prepare_prefect_environment() -> None:
-    """Defaults Prefect must see before it is imported: no analytics, quiet console."""
+    """Defaults Prefect must see before it is imported: no analytics, quiet console, and
+    never a throw-away server of its own (flows/recording.py picks the server)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     quiet_parser_logs()

@@ -21,14 +21,14 @@ from pathlib import Path
 from extractors import EXTRACTOR_VERSION, ExtractionError, Limits, Link, MediaType, extract, sniff
 from extractors.model import Document
 from extractors.outcome import nothing_extracted
-from normalizers.linked import attachment_links, link_attachment_files, normalize_attachment
+from normalizers.bundle import LinkedFile, bundle_page, status_and_error, with_attachment_files
+from normalizers.linked import attachment_links, normalize_attachment
 from normalizers.pii import PiiToken, mask_text, redact_document
-from normalizers.pipeline import normalize
-from normalizers.records import Attachment, Notice, PlanProject
+from normalizers.records import Notice, PlanProject
 from normalizers.version import normalizer_version
-from warehouse import LoadUnit
+from warehouse.load import LoadUnit
 
-from .discover import InputFile
+from .sources import InputFile
 
 __all__ = [
     "Derived",
@@ -59,27 +59,6 @@ class FileResult:
         return (doc.n_pages or 0) if doc else 0
 
 
-_STAGES = ("extract", "normalize", "fetch", "load")  # the order problems are told in
-
-
-def status_and_error(
-    problems: Sequence[tuple[str, str]], *, failed: bool = False
-) -> tuple[str, str | None]:
-    """A document's status and plain error from its (stage, message) problems.
-
-    `note` problems are kept with the document but change neither. One function for
-    ingest and rebuild, so both tell the same story.
-    """
-    counted = sorted(
-        (p for p in problems if p[0] != "note"),
-        key=lambda p: _STAGES.index(p[0]) if p[0] in _STAGES else len(_STAGES),
-    )
-    error = "; ".join(message for _, message in counted) or None
-    if failed:
-        return "failed", error
-    return ("partial" if counted else "ok"), error
-
-
 @dataclass(frozen=True)
 class Derived:
     """What the normalizers made of one extracted document."""
@@ -102,6 +81,8 @@ def derive(
     notice's; `linked` pairs a page's attachment links with the documents they were read
     as; `vault` holds what the redaction of its personal data kept (keyed hashes, masked
     forms), loaded into `private` with the records."""
+    from normalizers.pipeline import normalize  # spaCy: loaded by those who normalise
+
     try:
         normalized = normalize(document, pii_key=pii_key, vault=vault)
         records = normalized.records
@@ -110,7 +91,7 @@ def derive(
             records = tuple(r for r in records if not isinstance(r, PlanProject))
             records += normalize_attachment(document, parent=parent)
         if linked:
-            records = _with_attachment_files(records, linked)
+            records = with_attachment_files(records, linked)
     except Exception as e:  # a rule bug must not stop the batch
         log.error("normalising %s failed: %s", document.source_uri, mask_text(repr(e)))
         message = mask_text(f"could not read the content: {e!r}")
@@ -120,14 +101,6 @@ def derive(
         (*records, *vault),
         tuple(("normalize", mask_text(p)) for p in normalized.problems),
     )
-
-
-def _with_attachment_files(
-    records: tuple[object, ...], linked: Sequence[tuple[Link, str]]
-) -> tuple[object, ...]:
-    attachments = [r for r in records if isinstance(r, Attachment)]
-    files = iter(link_attachment_files(attachments, list(linked)))
-    return tuple(next(files) if isinstance(r, Attachment) else r for r in records)
 
 
 def process_file(
@@ -256,33 +229,28 @@ def with_linked_files(
     problems: Sequence[str],
     notes: Sequence[str] = (),
 ) -> FileResult:
-    """`page` with its 附件 rows pointing at the files its links gave, and problems added.
-
-    `problems` are the page's links that were refused or could not be fetched; a linked
-    file that could not be read is one more. Any of them makes the page `partial`.
-    `notes` are recorded with the page's problems (stage `note`) but leave its status and
-    error alone.
-    """
+    """`page` bundled with the files its attachment links gave (`bundle_page`)."""
     unit = page.unit
-    messages = list(problems) + [
-        f"attachment {link.href} could not be read: {child.unit.error}"
-        for link, child in files
-        if child.unit.status == "failed"
-    ]
-    targets = [(link, child.unit.doc_id) for link, child in files]
-    records = _with_attachment_files(tuple(unit.records), targets) if targets else unit.records
-    all_problems = [
-        *unit.problems,
-        *(("fetch", m) for m in messages),
-        *(("note", n) for n in notes),
-    ]
-    status, error = status_and_error(all_problems, failed=unit.status == "failed")
+    bundle = bundle_page(
+        records=unit.records,
+        problems=unit.problems,
+        failed=unit.status == "failed",
+        files=[
+            LinkedFile(link, child.unit.doc_id, str(child.unit.error))
+            if child.unit.status == "failed"
+            else LinkedFile(link, child.unit.doc_id)
+            for link, child in files
+        ],
+        link_problems=problems,
+        notes=notes,
+    )
+    records = bundle.records if bundle.targets else unit.records
     changed = dataclasses.replace(
         unit,
         records=records,
-        problems=all_problems,
-        status=status,
-        error=error,
-        targets=targets,
+        problems=list(bundle.problems),
+        status=bundle.status,
+        error=bundle.error,
+        targets=list(bundle.targets),
     )
     return FileResult(changed, page.seconds)

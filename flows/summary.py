@@ -34,6 +34,9 @@ class RunSummary:
     rederived: int = 0  # documents derived again from raw (the rules changed)
     elapsed_seconds: float = 0.0
     fatal: str | None = None  # why the run stopped (warehouse or disk), if it did
+    nothing_new: bool = False  # nothing to read, derive or publish: nothing was written
+    recorded_at: str | None = None  # the Prefect API the run is recorded on
+    recording_note: str | None = None  # why it is not recorded, when it is not
 
     def add(self, result: FileResult, rows: int) -> None:
         unit = result.unit
@@ -80,7 +83,8 @@ class RunSummary:
             f"- pages: {self.pages}",
             f"- time: {self.elapsed_seconds:.1f} s "
             + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(self.stage_seconds.items())),
-            f"- curated files published: {self.files_published}",
+            "- curated files published: "
+            + (str(self.files_published) if self.files_published else "none (nothing changed)"),
             "",
             "| format | files |",
             "|---|---|",

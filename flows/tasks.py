@@ -1,4 +1,8 @@
-"""The Prefect tasks of the ingest flow, and loading one result into the warehouse."""
+"""The steps of a run (Prefect tasks when it is recorded), and loading one result.
+
+Each step is a plain function declared with `@step`: `flows.orchestrate` runs it as a
+Prefect task (recorded runs) or on a local pool, with the same name and retries.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from extractors import EXTRACTOR_VERSION, Limits, sniff
 from normalizers.records import Notice
 from warehouse import LoadUnit, Warehouse, WarehouseError, connect, publish
 
 from . import faults
 from .budget import FileStopped, run_in_child
-from .discover import InputFile, discover
-from .fetch import Fetched
+from .orchestrate import step
 from .settings import Settings
+from .sources import Fetched, Fetcher, InputFile, TransientFetchError, discover
 from .steps import FileResult, process_bytes, process_file
 from .summary import RunSummary
 
 __all__ = [
     "discover_task",
+    "fetch_task",
     "load_result",
     "process_fetched_task",
     "process_task",
@@ -31,9 +33,23 @@ __all__ = [
 ]
 
 
-@task(name="discover", cache_policy=NO_CACHE)
+@step("discover")
 def discover_task(sources: list[str]) -> tuple[list[InputFile], list[str]]:
     return discover(sources)
+
+
+@step(
+    "fetch",
+    run_name="fetch {url}",
+    retries=3,
+    backoff=2.0,
+    retry_on=(TransientFetchError,),
+)
+def fetch_task(
+    fetcher: Fetcher, url: str, etag: str | None = None, last_modified: str | None = None
+) -> Fetched:
+    """One GET; a TransientFetchError (timeout, 5xx, 429) is retried with backoff."""
+    return fetcher.get(url, etag=etag, last_modified=last_modified)
 
 
 def _budget_limits(settings: Settings) -> Limits:
@@ -62,7 +78,7 @@ def _within_budget(
     return result
 
 
-@task(name="extract-and-normalize", cache_policy=NO_CACHE, retries=0)
+@step("extract-and-normalize")
 def process_task(
     item: InputFile,
     settings: Settings,
@@ -89,7 +105,7 @@ def process_task(
     return _within_budget(process_file, kwargs, settings, stopped)
 
 
-@task(name="extract-and-normalize-fetched", cache_policy=NO_CACHE, retries=0)
+@step("extract-and-normalize-fetched")
 def process_fetched_task(
     fetched: Fetched,
     settings: Settings,
@@ -123,9 +139,10 @@ def _process_fetched(*, data: bytes, **kwargs: Any) -> FileResult:
     return process_bytes(data, **kwargs)
 
 
-@task(name="publish", cache_policy=NO_CACHE)
+@step("publish")
 def publish_task(db: Path, out: Path) -> int:
-    con = connect(db)
+    """Publish what changed in the warehouse at `db` (as committed) to `out`."""
+    con = connect(db, read_only=True, sandboxed=False)
     try:
         return len(publish(con, out, before_swap=lambda: faults.reached("publish")))
     finally:

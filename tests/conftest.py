@@ -19,6 +19,16 @@ RAW = ROOT / "data" / "raw"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_local_prefect_server_left() -> Iterator[None]:
+    """A run in this session without a server configured may start noticeflow's local
+    Prefect server in the session's PREFECT_HOME: it is stopped (by its pid) at the end."""
+    yield
+    from flows.recording import LocalServer
+
+    LocalServer(Path(os.environ["PREFECT_HOME"])).stop()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness

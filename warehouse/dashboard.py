@@ -9,8 +9,10 @@ internet. The file is written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import html
 import json
 import os
@@ -56,8 +58,15 @@ def _section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
+def _bundle_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "noticeflow"
+
+
 @functools.cache
 def _vega_bundle() -> str:
+    """The Vega JavaScript to inline. Bundling it takes seconds, and it depends only on
+    the vl-convert and Vega-Lite versions: kept in ~/.cache/noticeflow once made."""
     try:
         import vl_convert
     except ImportError as e:  # a declared dependency; say how to get it if it is missing
@@ -66,7 +75,20 @@ def _vega_bundle() -> str:
             "JavaScript): pip install vl-convert-python"
         ) from e
     version = "_".join(alt.SCHEMA_VERSION.split(".")[:2])  # v6.4.1 -> v6_4
-    return vl_convert.javascript_bundle(_GLOBALS_SNIPPET, vl_version=version)
+    key = hashlib.sha256(
+        f"{getattr(vl_convert, '__version__', '')}|{version}|{_GLOBALS_SNIPPET}".encode()
+    ).hexdigest()[:16]
+    cached = _bundle_cache() / f"vega-bundle-{key}.js"
+    with contextlib.suppress(OSError):
+        return cached.read_text(encoding="utf-8")
+    bundle: str = vl_convert.javascript_bundle(_GLOBALS_SNIPPET, vl_version=version)
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".vega-bundle-", dir=cached.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(bundle)
+        os.replace(temp, cached)
+    return bundle
 
 
 def _script_json(value: object) -> str:

@@ -155,8 +155,15 @@ def _sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file; a writable connection also builds the schema."""
+def connect(
+    path: str | Path, *, read_only: bool = False, sandboxed: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a writable connection also builds the schema.
+
+    A read-only connection is sandboxed (no files outside the warehouse) unless
+    `sandboxed=False`: publishing reads the warehouse and writes Parquet files.
+    Writers go through `warehouse.session.writing`, which never blocks readers.
+    """
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `noticeflow ingest` first")
@@ -166,7 +173,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         except OSError as e:
             raise WarehouseError(f"cannot create the folder for {path}: {e}") from e
     try:
-        con = _sandboxed(path) if read_only else duckdb.connect(str(path))
+        if read_only and sandboxed:
+            con = _sandboxed(path)
+        else:
+            con = duckdb.connect(str(path), read_only=read_only)
     except (duckdb.Error, OSError) as e:
         raise WarehouseError(f"cannot open the warehouse {path}: {e}") from e
     if not read_only:

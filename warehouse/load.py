@@ -18,13 +18,14 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from extractors.model import Document, Link
 from normalizers.records import table_of
 
+from . import http_cache
 from .db import materialized
 from .errors import WarehouseError
+from .http_cache import CachedResponse
 from .marts import PENDING
 from .marts import refresh as refresh_marts
 from .raw import document_rows, read_document
@@ -101,13 +102,20 @@ def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
 
 
 class Warehouse:
-    """A writable warehouse connection with idempotent per-document loads."""
+    """A warehouse connection with idempotent per-document loads (writable), and the
+    questions a run asks before it writes anything (a read-only one does for those).
+
+    `changed` becomes True once a document is loaded or derived again: a write session
+    (warehouse/session.py) then stores a new change token when it commits.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, auto_refresh: bool = True) -> None:
         """`auto_refresh`: bring the materialised views up to date after every load (for a
         few loads at a time); a run of many loads passes False and calls `refresh` once."""
         self.con = con
         self.auto_refresh = auto_refresh
+        self.changed = False
+        self.touched: set[str] = set()  # documents loaded or derived again
         self._doc_tables: tuple[str, ...] | None = None
 
     def doc_tables(self) -> tuple[str, ...]:
@@ -154,6 +162,69 @@ class Warehouse:
             [doc_id, extractor_version],
         ).fetchone()
         return row is not None
+
+    def current_of(self, doc_ids: Iterable[str], extractor_version: str) -> set[str]:
+        """Those of `doc_ids` that are loaded and were extracted by `extractor_version`."""
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT doc_id FROM raw.documents WHERE doc_id IN (SELECT unnest(?)) "
+            "AND extractor_version = ?",
+            [ids, extractor_version],
+        ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def links_of_pages(self, doc_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """doc_id -> the links (as written) of each of `doc_ids` that is a loaded notice page."""
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT links.doc_id, links.text, links.href FROM raw.links AS links "
+            "JOIN raw.documents AS page ON page.doc_id = links.doc_id "
+            "WHERE links.doc_id IN (SELECT unnest(?)) AND page.role = 'notice' "
+            "ORDER BY links.doc_id, links.link_no",
+            [ids],
+        ).fetchall()
+        pages: dict[str, list[Link]] = {}
+        for doc_id, text, href in rows:
+            pages.setdefault(str(doc_id), []).append(Link(str(text or ""), str(href or "")))
+        return pages
+
+    # The HTTP cache (raw.http_cache): validators per fetched URL.
+    def cached_response(self, url: str) -> CachedResponse | None:
+        """What the last full download of `url` gave, or None."""
+        return http_cache.get_cached(self.con, url)
+
+    def remember_response(
+        self,
+        url: str,
+        *,
+        role: str,
+        final_url: str | None = None,
+        doc_id: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Record a full download of `url` (replacing the previous one)."""
+        http_cache.put_cached(
+            self.con,
+            url,
+            role=role,
+            final_url=final_url,
+            doc_id=doc_id,
+            etag=etag,
+            last_modified=last_modified,
+        )
+
+    def mark_checked(self, url: str) -> None:
+        """Record that `url` was asked again and answered 304 (not modified)."""
+        http_cache.mark_checked(self.con, url)
+
+    def attachments_of(self, doc_id: str) -> list[tuple[str, str]]:
+        """(source_uri, doc_id) of the documents loaded as attachments of page `doc_id`."""
+        return http_cache.attachments_of(self.con, doc_id)
 
     # Deriving staging again from raw.
     def derivable(self, *, stale_for: str | None = None) -> list[tuple[str, str | None]]:
@@ -237,6 +308,8 @@ class Warehouse:
             )
             self._mark_pending([doc_id])
             self.con.commit()
+            self.changed = True
+            self.touched.add(doc_id)
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(f"deriving {doc_id} again failed and was rolled back: {e}") from e
@@ -255,6 +328,8 @@ class Warehouse:
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
+        import pyarrow as pa  # only writers need it; planning a run does not
+
         arrow = pa.Table.from_pylist(rows)
         self.con.register("_incoming", arrow)
         try:
@@ -305,6 +380,8 @@ class Warehouse:
                 self._insert(table, rows)
             self._mark_pending([unit.doc_id])
             self.con.commit()
+            self.changed = True
+            self.touched.add(unit.doc_id)
         except Exception as e:
             self.con.rollback()
             raise WarehouseError(
@@ -313,6 +390,13 @@ class Warehouse:
         if self.auto_refresh:
             self.refresh()
         return sum(len(rows) for rows in tables.values())
+
+    def run_checks(self, documents: Iterable[str] | None = None) -> dict[str, int]:
+        """The data checks (`warehouse.checks.run_checks`); with `documents`, the scan for
+        personal data reads only their rows of the per-document tables."""
+        from .checks import run_checks
+
+        return run_checks(self.con, None if documents is None else set(documents))
 
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table and view in the warehouse's own schemas."""

@@ -4,7 +4,6 @@ DuckDB file, real Prefect flow runs."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import flows.run
+import flows.plan
 import flows.steps
 import normalizers.version
 from flows.ingest import run_ingest
@@ -193,15 +192,15 @@ def test_a_rule_change_is_derived_again_by_the_next_ingest_without_extracting(
 def test_a_new_extractor_version_reads_the_files_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Files read in this process (no budget child), so the patched version is the one used.
-    settings = dataclasses.replace(_settings(tmp_path), file_timeout=0)
+    # Read in this process (no child): the patched version is the one stamped.
+    settings = _settings(tmp_path).with_overrides(file_timeout=0.0)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(RAW / "hubei_2023_plan.docx", inbox)
     run_ingest([str(inbox)], settings)
     assert run_ingest([str(inbox)], settings).outcomes == []
     monkeypatch.setattr(flows.steps, "EXTRACTOR_VERSION", "99-test")
-    monkeypatch.setattr(flows.run, "EXTRACTOR_VERSION", "99-test")
+    monkeypatch.setattr(flows.plan, "EXTRACTOR_VERSION", "99-test")
     again = run_ingest([str(inbox)], settings)
     assert [o.status for o in again.outcomes] == ["ok"]
     assert _query(settings.db, "SELECT extractor_version FROM curated.documents") == [("99-test",)]

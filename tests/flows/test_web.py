@@ -21,10 +21,9 @@ import duckdb
 import pytest
 
 from extractors import Limits, Link
-from flows.fetch import HostPacer
 from flows.ingest import run_ingest
 from flows.settings import Settings
-from flows.sources import HostPolicy, LinkTarget, Refused, plan_sources, resolve_link
+from flows.sources import HostPacer, HostPolicy, LinkTarget, Refused, plan_sources, resolve_link
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "tests" / "fixtures" / "web"

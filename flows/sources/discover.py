@@ -5,6 +5,10 @@ and a folder's own `README*` (documentation of the folder, not an input).
 A file named explicitly is always read. Each file keeps its input folder (`root`: the
 folder given, or a named file's own folder): the links of a page read from disk may
 not lead outside it.
+
+A file's hash is remembered for the life of the process by (path, size, mtime, inode):
+the command line looks at the inputs before a run starts and the run looks again, and
+the second look reads no file whose metadata did not change.
 """
 
 from __future__ import annotations
@@ -27,13 +31,24 @@ class InputFile:
     root: Path | None = None  # the input folder the file was found in
 
 
+_seen: dict[tuple[str, int, int, int], str] = {}
+
+
 def fingerprint(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file's bytes."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    known = _seen.get(key)
+    if known is not None:
+        return known, stat.st_size
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
             size += len(chunk)
+    if size == stat.st_size:
+        _seen[key] = digest.hexdigest()
     return digest.hexdigest(), size
 
 

@@ -1,0 +1,159 @@
+"""Recorded runs: the Prefect flows `ingest` and `rebuild`, and the engine running each
+step as a Prefect task. Imported only when a run is recorded (flows/recording.py).
+
+Each step of `flows.tasks` becomes a Prefect task with the step's name, retries and
+backoff (the `fetch` step retries only transient failures), so the UI shows the run's
+tasks as before; the run's summary is the markdown artifact `ingest-summary`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from prefect import Task, flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+
+from . import progress as run_progress
+from .ingest import ingest_body
+from .orchestrate import StepFuture, options_of
+from .progress import ProgressHook
+from .rebuild import RederiveResult, rebuild_body
+from .settings import Settings, load_settings
+from .summary import RunSummary
+
+__all__ = ["PrefectEngine", "ingest_flow", "run_recorded_ingest", "run_recorded_rebuild"]
+
+R = TypeVar("R")
+
+
+def _retry_condition(kinds: tuple[type[BaseException], ...]) -> Any:
+    def retry_on(task: Task[..., Any], task_run: object, state: Any) -> bool:
+        error = getattr(state, "data", None)
+        if not isinstance(error, BaseException):
+            try:
+                error = state.result(raise_on_failure=False)
+            except Exception:
+                return False
+        return isinstance(error, kinds)
+
+    return retry_on
+
+
+class PrefectEngine:
+    """Steps as Prefect tasks of the current flow run."""
+
+    recorded = True
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, Task[..., Any]] = {}
+
+    def _task(self, step: Callable[..., R]) -> Task[..., R]:
+        spec = options_of(step)
+        made = self._tasks.get(spec.name)
+        if made is None:
+            options: dict[str, Any] = {"name": spec.name, "cache_policy": NO_CACHE}
+            if spec.run_name:
+                options["task_run_name"] = spec.run_name
+            if spec.retries:
+                options["retries"] = spec.retries
+                options["retry_delay_seconds"] = exponential_backoff(backoff_factor=spec.backoff)
+            if spec.retry_on:
+                options["retry_condition_fn"] = _retry_condition(spec.retry_on)
+            made = task(step, **options)
+            self._tasks[spec.name] = made
+        return made
+
+    def submit(self, step: Callable[..., R], *args: Any, **kwargs: Any) -> StepFuture[R]:
+        return self._task(step).submit(*args, **kwargs)
+
+    def as_completed(self, futures: Iterable[StepFuture[R]]) -> Iterator[StepFuture[R]]:
+        return as_completed(list(futures))  # type: ignore[arg-type]
+
+    def call(
+        self,
+        step: Callable[..., R],
+        *args: Any,
+        retries: int | None = None,
+        backoff: float | None = None,
+        **kwargs: Any,
+    ) -> R:
+        made = self._task(step)
+        if retries is not None or backoff is not None:
+            spec = options_of(step)
+            made = made.with_options(
+                retries=spec.retries if retries is None else retries,
+                retry_delay_seconds=exponential_backoff(
+                    backoff_factor=spec.backoff if backoff is None else backoff
+                ),
+            )
+        return made(*args, **kwargs)
+
+    def warning(self, message: str, *args: object) -> None:
+        get_run_logger().warning(message, *args)
+
+    def artifact(self, key: str, markdown: str, description: str) -> None:
+        create_markdown_artifact(key=key, markdown=markdown, description=description)
+
+
+@flow(name="ingest")
+def ingest_flow(
+    sources: list[str],
+    settings: Settings | None = None,
+    force: bool = False,
+) -> RunSummary:
+    """Ingest files, folders and URLs into the warehouse and publish what changed."""
+    return ingest_body(
+        sources,
+        settings or load_settings(),
+        force=force,
+        engine=PrefectEngine(),
+        progress=run_progress.current(),
+    )
+
+
+@flow(name="rebuild")
+def rebuild_prefect_flow(settings: Settings | None = None) -> tuple[RederiveResult, int, int]:
+    """Derive staging and curated again from raw alone, then publish."""
+    return rebuild_body(settings or load_settings(), PrefectEngine())
+
+
+def _api(url: str | None) -> contextlib.AbstractContextManager[Any]:
+    if url and get_current_settings().api.url != url:
+        return temporary_settings({PREFECT_API_URL: url})
+    return contextlib.nullcontext()
+
+
+def run_recorded_ingest(
+    sources: list[str],
+    settings: Settings,
+    *,
+    force: bool,
+    progress: ProgressHook | None,
+    api_url: str | None,
+) -> RunSummary:
+    """The ingest as a Prefect flow run (a subflow inside a running flow) on `api_url`."""
+    if settings.task_runner == "processes":
+        runner: object = ProcessPoolTaskRunner(max_workers=settings.workers)
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=settings.workers)
+    configured = ingest_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
+    run_progress.set_current(progress)
+    try:
+        with _api(api_url):
+            return configured(sources, settings=settings, force=force)
+    finally:
+        run_progress.set_current(None)
+
+
+def run_recorded_rebuild(
+    settings: Settings, *, api_url: str | None
+) -> tuple[RederiveResult, int, int]:
+    with _api(api_url):
+        return rebuild_prefect_flow(settings)
