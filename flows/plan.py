@@ -103,6 +103,7 @@ def look(
         warehouse = Warehouse(con)
         files_todo, skipped = todo(warehouse, files, force=force, policy=policy)
         stale = len(warehouse.derivable(stale_for=normalizer_version()))
+        stale += warehouse.pending_refresh()  # materialised views not yet brought up to date
         published = is_current(out, change_token(con))
     finally:
         con.close()

@@ -26,7 +26,7 @@ from . import http_cache
 from .db import materialized
 from .errors import WarehouseError
 from .http_cache import CachedResponse
-from .marts import PENDING
+from .marts import PENDING, pending_keys
 from .marts import refresh as refresh_marts
 from .raw import document_rows, read_document
 
@@ -146,6 +146,10 @@ class Warehouse:
             "JOIN raw.documents AS d ON d.parent_doc_id = n.doc_id WHERE d.doc_id IN $ids",
             {"ids": list(doc_ids)},
         )
+
+    def pending_refresh(self) -> int:
+        """How many (region, plan_year) keys the materialised views still have to catch up."""
+        return pending_keys(self.con)
 
     def refresh(self) -> int:
         """Bring the materialised views up to date; the number of keys refreshed."""
