@@ -303,6 +303,49 @@ def serve_command(
         raise _fail(str(e)) from e
 
 
+@app.command("explore")
+def explore_command(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Published folder to serve from [default: data/curated]"),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+) -> None:
+    """Explore the curated data in a browser (Datasette): facets, Chinese full-text search,
+    the README's questions as canned queries, CSV/JSON downloads. Read-only."""
+    try:
+        settings = load_settings().with_overrides(db=db, out=out)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    if not 0 < port < 65536:
+        raise _fail(f"--port must be between 1 and 65535, got {port}", 2)
+    from warehouse import WarehouseError
+    from warehouse.explore import explorer_folder, port_is_free, serve
+
+    if not port_is_free(host, port):
+        raise _fail(f"cannot listen on {host}:{port}: the port is in use (give another --port)")
+    try:
+        explorer = explorer_folder(settings.db, settings.out)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    console.print(f"serving {explorer.origin}")
+    console.print(f"explorer: {url}noticeflow  ·  dashboard: {url}files/dashboard.html")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            Text.assemble(
+                ("warning:", "yellow"),
+                f" listening on {host}: anyone who can reach this machine can read the data",
+            )
+        )
+    console.print("read-only; Ctrl-C stops it")
+    serve(explorer.folder, host, port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
 
