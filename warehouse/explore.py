@@ -163,11 +163,19 @@ def serve(folder: Path, host: str, port: int) -> None:
 
 
 def segment_search_args(query_string: bytes) -> bytes:
-    """`query_string` with every `_search`/`_search_<column>` value cut into words."""
+    """`query_string` with every `_search`/`_search_<column>` value cut into words.
+
+    An empty search is dropped (Datasette would hand FTS5 an empty query: an error).
+    """
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-    if ("_searchmode", "raw") in pairs or not any(_is_search(k) for k, _ in pairs):
+    if not any(_is_search(k) for k, _ in pairs):
         return query_string
-    segmented = [(k, segment_query(v) if _is_search(k) and v else v) for k, v in pairs]
+    raw = ("_searchmode", "raw") in pairs
+    segmented = [
+        (k, v if raw or not _is_search(k) else segment_query(v))
+        for k, v in pairs
+        if not (_is_search(k) and not v.strip())
+    ]
     return urlencode(segmented).encode()
 
 

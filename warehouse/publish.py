@@ -8,6 +8,7 @@ Layout of the output folder:
     noticeflow.xlsx                one workbook, a sheet per table
     datapackage.json               Frictionless Data Package: every column in Chinese and English
     dashboard.html                 the static dashboard (charts over the curated views)
+    noticeflow.sqlite, metadata.json   the same tables for Datasette (`publish_sqlite`)
 
 Everything is written into a temporary sibling folder first; only when every
 file is complete is the old folder swapped out for the new one, so a failed run
@@ -36,6 +37,7 @@ import pandas as pd
 from .catalog import datapackage
 from .dashboard import build_dashboard
 from .errors import PublishError, disk_full, plain_os_error
+from .publish_sqlite import write_sqlite
 
 __all__ = [
     "CARRIED_OVER",
@@ -198,6 +200,7 @@ def publish(
         )
         written += [staging / WORKBOOK, staging / "datapackage.json"]
         written.append(build_dashboard(con, staging / DASHBOARD))
+        written += write_sqlite(con, staging)
         for keep in CARRIED_OVER:
             if (out / keep).is_file():
                 shutil.copy2(out / keep, staging / keep)

@@ -20,7 +20,7 @@
 
 SQLite's FTS5 tokenizers do not segment Chinese: `unicode61` takes a run of Han characters
 as one token. So the index holds words instead of text: the project's jieba segmenter
-(`normalizers.nlp.build_segmenter`, with its user dictionary, plus the topic names) cuts
+(`normalizers.segmenter`, with its user dictionary, plus the words of the topic rules) cuts
 each value in search mode (words and the dictionary words inside them), adds every
 dictionary word jieba finds (full mode) and each whole run of letters and digits, and
 the index stores them separated by spaces. A query that is one word (人工智能, 集成电路,
@@ -183,15 +183,17 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits (Han characters included)
 
 @functools.cache
 def _segmenter() -> Any:
-    """The project's jieba segmenter plus the topic names, for search only."""
+    """The project's jieba segmenter plus the topics' words, for search only."""
     from normalizers.segmenter import build_segmenter
 
     segmenter = build_segmenter()
     topics = json.loads(
         resources.files("normalizers").joinpath("data", "topic_patterns.json").read_text("utf-8")
     )
-    for topic in topics["topics"]:
-        segmenter.add_word(topic["name"], freq=200_000)
+    for topic in topics["topics"]:  # topic names and the words that cue them: 物联网, 大数据
+        for word in (topic["name"], *(p.replace(" ", "") for p in topic.get("phrases", []))):
+            if len(word) > 1 and not word.isascii():
+                segmenter.add_word(word, freq=200_000)
     return segmenter
 
 
