@@ -40,6 +40,36 @@ DbOption = Annotated[
 ]
 
 
+STRICT_EXIT = 3  # `ingest --strict`: a file failed or a data check found rows
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("noticeflow")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "dev"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"noticeflow {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(Text.assemble(("error:", "red"), " ", message))
     return typer.Exit(code)
@@ -70,6 +100,14 @@ def ingest(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already loaded.")] = False,
     workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help=f"Exit {STRICT_EXIT} when a file failed or a data check found rows (for CI "
+            "and cron).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest notices and forms; unchanged files are skipped unless --force."""
     started = time.perf_counter()
@@ -127,6 +165,23 @@ def ingest(
     _print_summary(summary)
     if failed is not None:
         raise _fail(f"the run stopped: {failed}")
+    if strict:
+        problems = _strict_problems(summary)
+        if problems:
+            raise _fail("--strict: " + "; ".join(problems), STRICT_EXIT)
+
+
+def _strict_problems(summary: object) -> list[str]:
+    from .summary import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    problems = []
+    failed = summary.status_counts["failed"]
+    if failed:
+        problems.append(f"{failed} file{'s' if failed != 1 else ''} failed")
+    checks = sorted(summary.checks.items())
+    problems += [f"data check {name} found {n} rows" for name, n in checks if n]
+    return problems
 
 
 def _print_summary(summary: object) -> None:
@@ -168,17 +223,35 @@ def _print_summary(summary: object) -> None:
 def query(
     sql: Annotated[str, typer.Argument(help="A read-only SQL query.")],
     db: DbOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table, csv, json (an array of objects) or markdown.",
+            show_default=True,
+        ),
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of the terminal."),
+    ] = None,
 ) -> None:
     """Run read-only SQL against the warehouse and print the result."""
     from warehouse import WarehouseError, refuse_writes
 
+    from .output import FORMATS
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}", 2)
+    if output is not None and not output.parent.is_dir():
+        raise _fail(f"--output: no folder {output.parent} to write {output.name} into", 2)
     con = _read_only(db)
     try:
         refuse_writes(con, sql)
         relation = con.sql(sql)
         if relation is None:
             return
-        _print_relation(relation.columns, relation.fetchall())
+        _emit(fmt, relation.columns, relation.fetchall(), output)
     except WarehouseError as e:
         raise _fail(f"query {e}") from e
     except duckdb.PermissionException as e:
@@ -192,26 +265,82 @@ def query(
         con.close()
 
 
-def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+def _relation_table(columns: list[str], rows: list[tuple[object, ...]]) -> Table:
     table = Table(*[str(c) for c in columns])  # plain: the console reads no markup
     for row in rows:
         table.add_row(*[Text("" if v is None else str(v)) for v in row])
-    console.print(table)
+    return table
+
+
+def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    console.print(_relation_table(columns, rows))
+
+
+def _emit(
+    fmt: str, columns: list[str], rows: list[tuple[object, ...]], output: Path | None
+) -> None:
+    """Rows in `fmt` on the terminal, or into `output` (CSV files get a BOM for Excel)."""
+    from .output import render
+
+    if output is None:
+        if fmt == "table":
+            _print_relation(columns, rows)
+        else:
+            typer.echo(render(fmt, columns, rows), nl=False)
+        return
+    try:
+        if fmt == "table":
+            with output.open("w", encoding="utf-8") as f:
+                Console(file=f, width=250, markup=False, highlight=False).print(
+                    _relation_table(columns, rows)
+                )
+        else:
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            output.write_text(render(fmt, columns, rows), encoding=encoding)
+    except OSError as e:
+        raise _fail(f"cannot write {output}: {e.strerror or e}") from e
+    err.print(f"{len(rows)} rows written to {output}")
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
+def status(
+    db: DbOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: documents, notices, failures (arrays of objects) and "
+            "checks (rows per check).",
+        ),
+    ] = False,
+) -> None:
     """What is loaded: documents by status and format, notices per region and year, failures,
     and the data checks."""
     from warehouse.queries import status_report
 
     con = _read_only(db)
     try:
-        for title, columns, rows in status_report(con):
-            console.print(Text(title, style="bold"))
-            _print_relation(columns, rows)
+        sections = status_report(con)
     finally:
         con.close()
+    if as_json:
+        import json
+
+        from .output import jsonable
+
+        report: dict[str, object] = {"warehouse": str(load_settings().with_overrides(db=db).db)}
+        for title, columns, rows in sections:
+            if title.startswith("data checks"):
+                report["checks"] = {str(name): n for name, n in rows}
+            else:
+                report[title] = [
+                    {c: jsonable(v) for c, v in zip(columns, row, strict=True)} for row in rows
+                ]
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for title, columns, rows in sections:
+        console.print(Text(title, style="bold"))
+        _print_relation(columns, rows)
 
 
 @app.command()
