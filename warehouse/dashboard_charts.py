@@ -271,7 +271,9 @@ def _failures(con: duckdb.DuckDBPyConnection) -> Section:
     key, title = "failures", "读取失败或不完整的文件"
     rows = _records(con, "failures")
     if not rows:
-        return Section(key, title, html='<p id="no-failures">所有文件都已成功读取。</p>')
+        return Section(
+            key, title, html='<p id="no-failures">所有文件都已成功读取。</p>', explore=EXPLORE[key]
+        )
     head = "<tr><th>文件</th><th>格式</th><th>状态</th><th>原因</th></tr>"
     body = "".join(
         "<tr>"
