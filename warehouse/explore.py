@@ -133,10 +133,16 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def datasette_app(folder: Path) -> Any:
-    """The Datasette instance for `folder`: immutable, this module as its only plugin."""
+    """The Datasette instance for `folder`: immutable, this module as its only plugin.
+
+    Plugins installed in the environment (setuptools entry points, which Datasette loads
+    by itself) are unregistered: none of them, a writing one least, runs in the explorer.
+    """
     from datasette.app import Datasette
     from datasette.plugins import pm
 
+    for plugin, _ in list(pm.list_plugin_distinfo()):
+        pm.unregister(plugin)
     if not pm.is_registered(sys.modules[__name__]):
         pm.register(sys.modules[__name__], name="noticeflow-explore")
     metadata = json.loads((folder / METADATA).read_text(encoding="utf-8"))

@@ -213,6 +213,11 @@ def test_datasette_serves_facets_search_and_links_read_only(published: Path) -> 
     assert refused.status_code == 400
     assert _get(ds, "/files/dashboard.html").status_code == 200
     assert _get(ds, "/-/databases.json").json()[0]["is_mutable"] is False
+    plugins = _get(ds, "/-/plugins.json?all=1").json()
+    # Datasette's own plugins and the explorer's query segmentation, nothing installed.
+    assert [p["name"] for p in plugins if not p["name"].startswith("datasette.")] == [
+        "warehouse.explore"
+    ]
 
 
 def test_explore_serves_the_published_file_when_current_else_builds_one(
