@@ -40,6 +40,36 @@ DbOption = Annotated[
 ]
 
 
+STRICT_EXIT = 3  # `ingest --strict`: a file failed or a data check found rows
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("noticeflow")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "dev"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"noticeflow {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(Text.assemble(("error:", "red"), " ", message))
     return typer.Exit(code)
@@ -70,6 +100,14 @@ def ingest(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already loaded.")] = False,
     workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help=f"Exit {STRICT_EXIT} when a file failed or a data check found rows (for CI "
+            "and cron).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest notices and forms; unchanged files are skipped unless --force."""
     started = time.perf_counter()
@@ -157,6 +195,23 @@ def ingest(
     start_later(recording)
     if failed is not None:
         raise _fail(f"the run stopped: {failed}")
+    if strict:
+        problems = _strict_problems(summary)
+        if problems:
+            raise _fail("--strict: " + "; ".join(problems), STRICT_EXIT)
+
+
+def _strict_problems(summary: object) -> list[str]:
+    from .summary import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    problems = []
+    failed = summary.status_counts["failed"]
+    if failed:
+        problems.append(f"{failed} file{'s' if failed != 1 else ''} failed")
+    checks = sorted(summary.checks.items())
+    problems += [f"data check {name} found {n} rows" for name, n in checks if n]
+    return problems
 
 
 def _print_summary(summary: object) -> None:
@@ -206,17 +261,35 @@ def _print_summary(summary: object) -> None:
 def query(
     sql: Annotated[str, typer.Argument(help="A read-only SQL query.")],
     db: DbOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table, csv, json (an array of objects) or markdown.",
+            show_default=True,
+        ),
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of the terminal."),
+    ] = None,
 ) -> None:
     """Run read-only SQL against the warehouse and print the result."""
     from warehouse import WarehouseError, refuse_writes
 
+    from .output import FORMATS
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}", 2)
+    if output is not None and not output.parent.is_dir():
+        raise _fail(f"--output: no folder {output.parent} to write {output.name} into", 2)
     con = _read_only(db)
     try:
         refuse_writes(con, sql)
         relation = con.sql(sql)
         if relation is None:
             return
-        _print_relation(relation.columns, relation.fetchall())
+        _emit(fmt, relation.columns, relation.fetchall(), output)
     except WarehouseError as e:
         raise _fail(f"query {e}") from e
     except duckdb.PermissionException as e:
@@ -230,26 +303,82 @@ def query(
         con.close()
 
 
-def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+def _relation_table(columns: list[str], rows: list[tuple[object, ...]]) -> Table:
     table = Table(*[str(c) for c in columns])  # plain: the console reads no markup
     for row in rows:
         table.add_row(*[Text("" if v is None else str(v)) for v in row])
-    console.print(table)
+    return table
+
+
+def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    console.print(_relation_table(columns, rows))
+
+
+def _emit(
+    fmt: str, columns: list[str], rows: list[tuple[object, ...]], output: Path | None
+) -> None:
+    """Rows in `fmt` on the terminal, or into `output` (CSV files get a BOM for Excel)."""
+    from .output import render
+
+    if output is None:
+        if fmt == "table":
+            _print_relation(columns, rows)
+        else:
+            typer.echo(render(fmt, columns, rows), nl=False)
+        return
+    try:
+        if fmt == "table":
+            with output.open("w", encoding="utf-8") as f:
+                Console(file=f, width=250, markup=False, highlight=False).print(
+                    _relation_table(columns, rows)
+                )
+        else:
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            output.write_text(render(fmt, columns, rows), encoding=encoding)
+    except OSError as e:
+        raise _fail(f"cannot write {output}: {e.strerror or e}") from e
+    err.print(f"{len(rows)} rows written to {output}")
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
+def status(
+    db: DbOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: documents, notices, failures (arrays of objects) and "
+            "checks (rows per check).",
+        ),
+    ] = False,
+) -> None:
     """What is loaded: documents by status and format, notices per region and year, failures,
     and the data checks."""
     from warehouse.queries import status_report
 
     con = _read_only(db)
     try:
-        for title, columns, rows in status_report(con):
-            console.print(Text(title, style="bold"))
-            _print_relation(columns, rows)
+        sections = status_report(con)
     finally:
         con.close()
+    if as_json:
+        import json
+
+        from .output import jsonable
+
+        report: dict[str, object] = {"warehouse": str(load_settings().with_overrides(db=db).db)}
+        for title, columns, rows in sections:
+            if title.startswith("data checks"):
+                report["checks"] = {str(name): n for name, n in rows}
+            else:
+                report[title] = [
+                    {c: jsonable(v) for c, v in zip(columns, row, strict=True)} for row in rows
+                ]
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for title, columns, rows in sections:
+        console.print(Text(title, style="bold"))
+        _print_relation(columns, rows)
 
 
 @app.command()
@@ -343,6 +472,49 @@ def serve_command(
         serve(sources, settings, cron, interval, name=name, timezone=timezone)
     except ServeError as e:
         raise _fail(str(e)) from e
+
+
+@app.command("explore")
+def explore_command(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Published folder to serve from [default: data/curated]"),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+) -> None:
+    """Explore the curated data in a browser (Datasette): facets, Chinese full-text search,
+    the README's questions as canned queries, CSV/JSON downloads. Read-only."""
+    try:
+        settings = load_settings().with_overrides(db=db, out=out)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    if not 0 < port < 65536:
+        raise _fail(f"--port must be between 1 and 65535, got {port}", 2)
+    from warehouse import WarehouseError
+    from warehouse.explore import explorer_folder, port_is_free, serve
+
+    if not port_is_free(host, port):
+        raise _fail(f"cannot listen on {host}:{port}: the port is in use (give another --port)")
+    try:
+        explorer = explorer_folder(settings.db, settings.out)
+    except WarehouseError as e:
+        raise _fail(str(e)) from e
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    console.print(f"serving {explorer.origin}")
+    console.print(f"explorer: {url}noticeflow  ·  dashboard: {url}files/dashboard.html")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            Text.assemble(
+                ("warning:", "yellow"),
+                f" listening on {host}: anyone who can reach this machine can read the data",
+            )
+        )
+    console.print("read-only; Ctrl-C stops it")
+    serve(explorer.folder, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +41,16 @@ def prefect_harness() -> Iterator[None]:
 @pytest.fixture()
 def pii_key() -> bytes:
     return b"test-key-for-keyed-hashes-0123456789"
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """data/raw ingested once per session, as the quick start does: its `Settings` (the
+    warehouse `db` and the published folder `out`). Tests only read it."""
+    from flows.ingest import run_ingest
+    from flows.settings import Settings
+
+    tmp = tmp_path_factory.mktemp("sample")
+    settings = Settings(db=tmp / "w.duckdb", out=tmp / "curated", pii_key_file=tmp / "key")
+    run_ingest([str(RAW)], settings)
+    return settings

@@ -54,6 +54,11 @@ def _section_html(section: Section) -> str:
     if section.note:
         css = "note" if section.chart is not None or section.html else "note missing"
         parts.append(f'<p class="{css}">{html.escape(section.note)}</p>')
+    if section.explore:  # shown by the page's script when `noticeflow explore` serves it
+        parts.append(
+            f'<p class="explore" hidden><a href="{html.escape(section.explore)}">'
+            "在浏览器中查看、筛选、下载这些数据 · Explore this data</a></p>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 

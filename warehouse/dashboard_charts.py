@@ -5,11 +5,15 @@ into a Vega-Lite spec built with Altair; with no rows it carries a note saying w
 missing instead. Sections:
 
 - programmes per year and region, by funding type (`curated.programmes_by_region_year`);
-- funding caps and class lengths by region over the years (`curated.policy_comparison`);
+- funding caps and class lengths by region over the years, per programme level
+  (`curated.policy_comparison`);
 - top host organisations (`curated.organization_programmes` with role `host`, typed by
-  `curated.organizations`);
+  `curated.organizations`; the title says how many are shown);
 - topics over time (`curated.topics_by_year`);
 - documents that failed or were read only in part (`curated.documents`), as a table.
+
+Each section names the explorer's view of its data (`Section.explore`), linked from the
+page when `noticeflow explore` serves it.
 
 Text uses a CJK font family (Noto Sans CJK SC, from Debian's fonts-noto-cjk, with common
 fallbacks). The page around the sections is `warehouse.dashboard`.
@@ -38,6 +42,14 @@ TOP_ORGANIZATIONS = 20
 UNSPECIFIED = "未注明"
 FUNDING_COLORS = {"财政资助": "#4c78a8", "自筹经费": "#f58518", UNSPECIFIED: "#bab0ac"}
 YEAR_AXIS = alt.Axis(labelAngle=0)
+LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+EXPLORE = {  # section -> path of its data in the explorer (Datasette)
+    "programmes": "/noticeflow/programmes_by_region_year",
+    "policies": "/noticeflow/policy_comparison",
+    "organizations": "/noticeflow/organization_programmes?role=host&_facet=org_name",
+    "topics": "/noticeflow/topics_by_year",
+    "failures": "/noticeflow/documents?status__not=ok",
+}
 ORG_TYPES = {  # curated.organizations.org_type -> legend label
     "university": "高校",
     "company": "企业",
@@ -64,6 +76,7 @@ class Section:
     chart: dict[str, Any] | None = None
     html: str = ""
     note: str = ""
+    explore: str = ""  # the explorer's view of this section's data (`noticeflow explore`)
 
 
 def _jsonable(value: object) -> object:
@@ -119,39 +132,55 @@ def _programmes(con: duckdb.DuckDBPyConnection) -> Section:
         .properties(width=220, height=220)
         .facet(facet=alt.Facet("region:N", title="地区"), columns=4)
     )
-    return Section(key, title, _spec(chart), note="数据来源：curated.programmes_by_region_year")
+    return Section(
+        key,
+        title,
+        _spec(chart),
+        note="数据来源：curated.programmes_by_region_year",
+        explore=EXPLORE[key],
+    )
 
 
 def _policies(con: duckdb.DuckDBPyConnection) -> Section:
-    key, title = "policies", "各地区历年资助上限与研修天数"
+    """Caps and class lengths per region over the years, one mark per programme level:
+    where a notice sets different rules per level (national 5–7 days, provincial about 4),
+    the level is drawn (point shape, dashes, a label) so the two do not look alike."""
+    key = "policies"
     source = "curated.policy_comparison"
     rows = _records(con, "policies", unspecified=UNSPECIFIED)
+    for row in rows:
+        row["level"] = LEVELS.get(str(row["program_level"]), str(row["program_level"]))
+        row["series"] = f"{row['region']}·{row['level']}"
     base = alt.Chart(alt.Data(values=rows)).properties(width=560, height=260)
     x = alt.X("plan_year:O", title="项目年度", axis=YEAR_AXIS)
     region = alt.Color("region:N", title="地区")
+    level = alt.Shape("level:N", title="项目层级")
+    dashes = alt.StrokeDash("level:N", title="项目层级")
     tooltip = [
         alt.Tooltip("region:N", title="地区"),
         alt.Tooltip("plan_year:O", title="年度"),
-        alt.Tooltip("program_level:N", title="层级"),
+        alt.Tooltip("level:N", title="层级"),
     ]
-    panels = []
+    panels, shown = [], []
     if any(r["funding_cap_wan"] is not None for r in rows):
         cap = base.transform_filter("isValid(datum.funding_cap_wan)").encode(
             x=x,
             y=alt.Y("funding_cap_wan:Q", title="每期资助上限（万元）"),
             color=region,
-            detail="program_level:N",
+            detail="level:N",
             tooltip=[*tooltip, alt.Tooltip("funding_cap_wan:Q", title="上限（万元）")],
         )
         panels.append(
-            (cap.mark_line() + cap.mark_point(filled=True, size=70)).properties(
-                title="每期资助上限"
-            )
+            (
+                cap.mark_line().encode(strokeDash=dashes)
+                + cap.mark_point(filled=True, size=70).encode(shape=level)
+            ).properties(title="每期资助上限（按项目层级）")
         )
+        shown.append("资助上限")
     if any(r["days_low"] is not None for r in rows):
         days = base.transform_filter("isValid(datum.days_low)").encode(
             x=x,
-            xOffset="region:N",
+            xOffset="series:N",
             color=region,
             tooltip=[
                 *tooltip,
@@ -162,23 +191,31 @@ def _policies(con: duckdb.DuckDBPyConnection) -> Section:
         panels.append(
             (
                 days.mark_rule(strokeWidth=3).encode(
-                    y=alt.Y("days_low:Q", title="研修天数"), y2="days_high:Q"
+                    y=alt.Y("days_low:Q", title="研修天数"), y2="days_high:Q", strokeDash=dashes
                 )
                 + days.mark_tick(thickness=2).encode(y="days_low:Q")
                 + days.mark_tick(thickness=2).encode(y="days_high:Q")
-            ).properties(title="研修天数（下限至上限）")
+                + days.mark_text(dy=-9, fontSize=11).encode(y="days_high:Q", text="level:N")
+            ).properties(title="研修天数（下限至上限，按项目层级）")
         )
+        shown.append("研修天数")
+    title = f"各地区历年{'与'.join(shown) or '资助上限与研修天数'}（按项目层级）"
     if not panels:
         return Section(key, title, note=f"{source} 中还没有资助上限或研修天数。")
     chart = alt.hconcat(*panels).resolve_scale(color="shared")
-    return Section(key, title, _spec(chart), note=f"数据来源：{source}")
+    return Section(key, title, _spec(chart), note=f"数据来源：{source}", explore=EXPLORE[key])
 
 
 def _organizations(con: duckdb.DuckDBPyConnection) -> Section:
-    key, title = "organizations", f"承办项目最多的单位（前 {TOP_ORGANIZATIONS} 名）"
-    rows = _records(con, "organizations", unspecified=UNSPECIFIED, top=TOP_ORGANIZATIONS)
+    key = "organizations"
+    rows = _records(con, "organizations", unspecified=UNSPECIFIED, top=TOP_ORGANIZATIONS + 1)
     if not rows:
-        return Section(key, title, note="还没有承办单位。")
+        return Section(key, "承办项目最多的单位", note="还没有承办单位。")
+    if len(rows) > TOP_ORGANIZATIONS:  # the title says what is shown
+        rows = rows[:TOP_ORGANIZATIONS]
+        title = f"承办项目最多的单位（前 {TOP_ORGANIZATIONS} 名）"
+    else:
+        title = f"各承办单位的项目数（共 {len(rows)} 家）"
     for row in rows:
         row["org_type"] = ORG_TYPES.get(str(row["org_type"]), row["org_type"])
     typed = any(r["org_type"] != UNSPECIFIED for r in rows)
@@ -197,7 +234,13 @@ def _organizations(con: duckdb.DuckDBPyConnection) -> Section:
         )
         .properties(width=700, height=alt.Step(22))
     )
-    return Section(key, title, _spec(chart), note="数据来源：curated.organization_programmes")
+    return Section(
+        key,
+        title,
+        _spec(chart),
+        note="数据来源：curated.organization_programmes",
+        explore=EXPLORE[key],
+    )
 
 
 def _topics(con: duckdb.DuckDBPyConnection) -> Section:
@@ -221,14 +264,16 @@ def _topics(con: duckdb.DuckDBPyConnection) -> Section:
         )
         .properties(width=alt.Step(60), height=alt.Step(20))
     )
-    return Section(key, title, _spec(chart), note=f"数据来源：{source}")
+    return Section(key, title, _spec(chart), note=f"数据来源：{source}", explore=EXPLORE[key])
 
 
 def _failures(con: duckdb.DuckDBPyConnection) -> Section:
     key, title = "failures", "读取失败或不完整的文件"
     rows = _records(con, "failures")
     if not rows:
-        return Section(key, title, html='<p id="no-failures">所有文件都已成功读取。</p>')
+        return Section(
+            key, title, html='<p id="no-failures">所有文件都已成功读取。</p>', explore=EXPLORE[key]
+        )
     head = "<tr><th>文件</th><th>格式</th><th>状态</th><th>原因</th></tr>"
     body = "".join(
         "<tr>"
@@ -240,7 +285,7 @@ def _failures(con: duckdb.DuckDBPyConnection) -> Section:
         for r in rows
     )
     table = f'<table id="failures-table"><thead>{head}</thead><tbody>{body}</tbody></table>'
-    return Section(key, title, html=table, note=f"共 {len(rows)} 个文件。")
+    return Section(key, title, html=table, note=f"共 {len(rows)} 个文件。", explore=EXPLORE[key])
 
 
 def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:

@@ -8,6 +8,7 @@ Layout of the output folder:
     noticeflow.xlsx                one workbook, a sheet per table
     datapackage.json               Frictionless Data Package: every column in Chinese and English
     dashboard.html                 the static dashboard (charts over the curated views)
+    noticeflow.sqlite, metadata.json   the same tables for Datasette (`publish_sqlite`)
     manifest.json                  content hashes of what was published (see below)
 
 Publishing is incremental. `manifest.json` holds a content hash of every table, of each
@@ -48,6 +49,7 @@ import duckdb
 
 from .catalog import datapackage
 from .errors import PublishError, disk_full, plain_os_error
+from .publish_sqlite import METADATA, SQLITE, write_sqlite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -487,6 +489,9 @@ def _write_changes(
         frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
         _write_workbook(frames, staging / WORKBOOK)
         written.append(staging / WORKBOOK)
+    # The explorer's SQLite file and its Datasette metadata, when any table changed.
+    if changed or not all(_carry(out / f, staging / f) for f in (SQLITE, METADATA)):
+        written += write_sqlite(con, staging)
     package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
     text = json.dumps(package, ensure_ascii=False, indent=2)
     try:

@@ -223,9 +223,13 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
             assert text in svg_text, text
         assert any("万元" in t for t in svg_text), svg_text
         assert "高校" in svg_text  # organisation types in Chinese (武汉理工大学: university)
+        assert "国家级" in svg_text and "省级" in svg_text  # rules drawn per programme level
         body = browser.evaluate("document.body.innerText")
         assert "各地区各年度高级研修项目数（按经费类型）" in body
         assert "locked.pdf" in body and "encrypted PDF: a password is needed" in body
+        # Opened from disk, the links to the explorer stay hidden (and nothing is fetched).
+        assert browser.evaluate("document.querySelectorAll('p.explore').length") == 5
+        assert browser.evaluate("document.querySelectorAll('p.explore:not([hidden])').length") == 0
 
         # Chinese is drawn with the CJK font the chart config names, not a fallback.
         root = browser.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
@@ -247,3 +251,56 @@ def test_the_dashboard_renders_offline_with_chinese_text(tmp_path: Path) -> None
         urls = browser.requested_urls()
         assert page.as_uri() in urls
         assert all(u.startswith(("file:", "data:", "about:")) for u in urls), urls
+
+
+def _values(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows a chart draws (Altair moves inline data into `datasets`)."""
+    datasets = spec.get("datasets") or {}
+    return [row for rows in datasets.values() for row in rows] or spec["data"]["values"]
+
+
+def test_titles_say_what_is_shown_and_levels_are_drawn(
+    sample_warehouse: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warehouse import dashboard_charts
+
+    con = connect_warehouse(sample_warehouse.db, read_only=True)
+    try:
+        (hosts,) = con.execute(
+            "SELECT count(DISTINCT org_name) FROM curated.organization_programmes "
+            "WHERE role = 'host' AND org_name IS NOT NULL"
+        ).fetchall()[0]
+        shown = {s.key: s for s in dashboard_charts.sections(con)}
+        monkeypatch.setattr(dashboard_charts, "TOP_ORGANIZATIONS", 3)
+        top3 = {s.key: s for s in dashboard_charts.sections(con)}["organizations"]
+    finally:
+        con.close()
+
+    # Fewer hosts than the top 20: the title gives their number, and every one is drawn.
+    organizations = shown["organizations"]
+    assert 3 < hosts < 20
+    assert organizations.title == f"各承办单位的项目数（共 {hosts} 家）"
+    assert organizations.chart is not None and len(_values(organizations.chart)) == hosts
+    assert top3.title == "承办项目最多的单位（前 3 名）"
+    assert top3.chart is not None and len(_values(top3.chart)) == 3
+
+    # Rules that differ by level are drawn per level: Hubei 2025 national 5 days and
+    # provincial 4, Fujian 2026 national 5–7 and provincial about 4.
+    policies = shown["policies"]
+    assert policies.title == "各地区历年资助上限与研修天数（按项目层级）"
+    assert policies.chart is not None
+    days = {
+        (r["region"], r["plan_year"], r["level"]): (r["days_low"], r["days_high"])
+        for r in _values(policies.chart)
+        if r["days_low"] is not None
+    }
+    assert days[("湖北省", "2025", "国家级")] == (5, 5)
+    assert days[("湖北省", "2025", "省级")] == (4, 4)
+    assert days[("福建省", "2026", "国家级")] == (5, 7)
+    spec = json.dumps(policies.chart, ensure_ascii=False)
+    assert '"xOffset": {"field": "series"' in spec  # one bar per region and level
+    assert '"shape": {"field": "level"' in spec and '"strokeDash": {"field": "level"' in spec
+    assert '"text": {"field": "level"' in spec  # each bar is labelled with its level
+
+    # Each section names its data in the explorer.
+    assert {s.key: s.explore for s in shown.values()} == dashboard_charts.EXPLORE
