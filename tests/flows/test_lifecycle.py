@@ -15,7 +15,7 @@ import flows.plan
 import flows.steps
 import normalizers.version
 from flows.ingest import run_ingest
-from flows.rebuild import rebuild, rebuild_flow
+from flows.rebuild import rebuild_flow
 from flows.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +212,6 @@ def test_a_file_that_cannot_be_read_is_never_derived(tmp_path: Path) -> None:
     (inbox / "broken.pdf").write_bytes(b"%PDF-1.7\n% nothing else")
     settings = _settings(tmp_path)
     run_ingest([str(inbox)], settings)
-    result, _, _ = rebuild(settings)  # no Prefect engine needed
+    result, _, _ = rebuild_flow(settings)
     assert result.documents == 0
     assert _query(settings.db, "SELECT status FROM curated.documents") == [("failed",)]
