@@ -21,7 +21,7 @@ import os
 import sys
 import time
 
-from warehouse import WarehouseError, plain_os_error, writing
+from warehouse import PublishError, WarehouseError, plain_os_error, writing
 from warehouse.session import WriteSession
 
 from . import faults
@@ -123,7 +123,10 @@ def _load_and_publish(
             run.close()
         _keep(session)
     publish_started = time.perf_counter()
-    summary.files_published = engine.call(publish_task, settings.db, settings.out)
+    outcome = engine.call(publish_task, settings.db, settings.out)
+    if isinstance(outcome, PublishError):  # handled: a plain message, no traceback
+        raise outcome
+    summary.files_published = outcome
     summary.stage_seconds["publish"] = time.perf_counter() - publish_started
 
 

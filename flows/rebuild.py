@@ -22,7 +22,7 @@ from normalizers.bundle import status_and_error
 from normalizers.pii import PiiToken
 from normalizers.records import Notice, table_of
 from normalizers.version import normalizer_version
-from warehouse import Warehouse, WarehouseError, writing
+from warehouse import PublishError, Warehouse, WarehouseError, writing
 
 from .orchestrate import Engine, LocalEngine, step
 from .recording import Recording
@@ -135,7 +135,10 @@ def rebuild_body(settings: Settings, engine: Engine) -> tuple[RederiveResult, in
         result = engine.call(rederive_task, warehouse, settings.pii_key(), False)
         findings = sum(warehouse.run_checks().values())
         session.commit()
-    published = engine.call(publish_task, settings.db, settings.out)
+    outcome = engine.call(publish_task, settings.db, settings.out)
+    if isinstance(outcome, PublishError):  # handled: a plain message, no traceback
+        raise outcome
+    published = outcome
     return result, findings, published
 
 

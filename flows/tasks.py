@@ -13,7 +13,7 @@ from typing import Any
 
 from extractors import EXTRACTOR_VERSION, Limits, sniff
 from normalizers.records import Notice
-from warehouse import LoadUnit, Warehouse, WarehouseError, connect, publish
+from warehouse import LoadUnit, PublishError, Warehouse, WarehouseError, connect, publish
 
 from . import faults
 from .budget import FileStopped, run_in_child
@@ -140,13 +140,22 @@ def _process_fetched(*, data: bytes, **kwargs: Any) -> FileResult:
 
 
 @step("publish")
-def publish_task(db: Path, out: Path) -> int:
-    """Publish what changed in the warehouse at `db` (as committed) to `out`."""
+def _publish_step(db: Path, out: Path) -> int | PublishError:
+    """Publish what changed in the warehouse at `db` (as committed) to `out`.
+
+    A publish that fails (a full disk) is returned, not raised: it is a handled outcome
+    with a plain message, and raised inside the task Prefect would log it with a traceback.
+    """
     con = connect(db, read_only=True, sandboxed=False)
     try:
         return len(publish(con, out, before_swap=lambda: faults.reached("publish")))
+    except PublishError as e:
+        return e
     finally:
         con.close()
+
+
+publish_task = _publish_step
 
 
 def load_result(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None:

@@ -25,7 +25,16 @@ def disk_full(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
-        if "No space left on device" in str(current) or "Disk quota exceeded" in str(current):
+        text = str(current)
+        # SQLite (the published noticeflow.sqlite) says "database or disk is full".
+        if any(
+            words in text
+            for words in (
+                "No space left on device",
+                "Disk quota exceeded",
+                "database or disk is full",
+            )
+        ):
             return True
         current = current.__cause__ or current.__context__
     return False
