@@ -12,15 +12,13 @@ the Prefect flow `rebuild` where a server is, else on a local engine.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from normalizers.bundle import status_and_error
+from normalizers.bundle import in_stage_order, status_and_error
 from normalizers.pii import PiiToken
-from normalizers.records import Notice, table_of
+from normalizers.records import Notice
 from normalizers.version import normalizer_version
 from warehouse import PublishError, Warehouse, WarehouseError, writing
 
@@ -33,8 +31,6 @@ __all__ = ["RederiveResult", "rebuild_body", "rebuild_flow", "rederive", "rederi
 
 log = logging.getLogger(__name__)
 
-_STAGE_ORDER = {"extract": 0, "normalize": 1, "fetch": 2, "load": 3, "note": 4}
-
 
 @dataclass
 class RederiveResult:
@@ -44,17 +40,9 @@ class RederiveResult:
     version: str = ""
 
 
-_VAULT = table_of(PiiToken) or "private.pii_vault"
-
-
-def _fields(record_type: type, row: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(record_type)}
-    return {k: v for k, v in row.items() if k in names}
-
-
 def _notice(warehouse: Warehouse, doc_id: str) -> Notice | None:
-    rows = warehouse.rows_of(table_of(Notice) or "staging.notices", doc_id)
-    return Notice(**_fields(Notice, rows[0])) if rows else None
+    notices = warehouse.records_of(Notice, doc_id)
+    return notices[0] if notices else None
 
 
 def rederive(
@@ -79,7 +67,7 @@ def rederive(
             if parent_doc_id not in notices:
                 notices[parent_doc_id] = _notice(warehouse, parent_doc_id)
             parent = notices[parent_doc_id]
-        vault = [PiiToken(**_fields(PiiToken, row)) for row in warehouse.rows_of(_VAULT, doc_id)]
+        vault = warehouse.records_of(PiiToken, doc_id)
         derived = derive(
             document,
             pii_key=pii_key,
@@ -88,10 +76,7 @@ def rederive(
             vault=vault,
         )
         notices[doc_id] = next((r for r in derived.records if isinstance(r, Notice)), None)
-        problems = sorted(
-            [*warehouse.kept_problems(doc_id), *derived.problems],
-            key=lambda p: _STAGE_ORDER.get(p[0], len(_STAGE_ORDER)),
-        )
+        problems = in_stage_order([*warehouse.kept_problems(doc_id), *derived.problems])
         status, error = status_and_error(problems)
         try:
             result.rows += warehouse.rederive(

@@ -16,9 +16,26 @@ from extractors.model import Link
 from .linked import link_attachment_files
 from .records import Attachment
 
-__all__ = ["LinkedFile", "PageBundle", "bundle_page", "status_and_error", "with_attachment_files"]
+__all__ = [
+    "LinkedFile",
+    "PageBundle",
+    "bundle_page",
+    "in_stage_order",
+    "status_and_error",
+    "with_attachment_files",
+]
 
 _STAGES = ("extract", "normalize", "fetch", "load")  # the order problems are told in
+
+
+def _stage_rank(problem: tuple[str, str]) -> int:
+    return _STAGES.index(problem[0]) if problem[0] in _STAGES else len(_STAGES)
+
+
+def in_stage_order(problems: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`problems` ordered by stage (extract, normalize, fetch, load, then notes), each
+    stage's in the order given: how ingest records them, so rebuild records the same."""
+    return sorted(problems, key=_stage_rank)
 
 
 def status_and_error(
@@ -29,10 +46,7 @@ def status_and_error(
     `note` problems are kept with the document but change neither. One function for
     ingest and rebuild, so both tell the same story.
     """
-    counted = sorted(
-        (p for p in problems if p[0] != "note"),
-        key=lambda p: _STAGES.index(p[0]) if p[0] in _STAGES else len(_STAGES),
-    )
+    counted = in_stage_order([p for p in problems if p[0] != "note"])
     error = "; ".join(message for _, message in counted) or None
     if failed:
         return "failed", error

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -34,18 +34,24 @@ __all__ = ["LoadUnit", "Warehouse", "record_table"]
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
+
 # Record types declare their table with `normalizers.records.stored_in`; these are
 # every table that holds rows per producing document (column doc_id), in deletion order.
 _RAW_TABLES = ("raw.text_blocks", "raw.tables", "raw.table_cells", "raw.links", "raw.problems")
 
 
+def record_table_of(record_type: type) -> str:
+    """The table records of `record_type` are loaded into, as the type declared it."""
+    table = table_of(record_type)
+    if table is None:
+        raise WarehouseError(f"no warehouse table for records of type {record_type.__name__}")
+    return table
+
+
 def record_table(record: object) -> str:
     """The table a domain record is loaded into, as its type declared it."""
-    table = table_of(type(record))
-    if table is None:
-        name = type(record).__name__
-        raise WarehouseError(f"no warehouse table for records of type {name}")
-    return table
+    return record_table_of(type(record))
 
 
 @dataclass(frozen=True)
@@ -267,15 +273,22 @@ class Warehouse:
         ).fetchall()
         return [(Link(text=r[0] or "", href=r[1] or "", role=r[2]), r[3]) for r in rows]
 
-    def rows_of(self, table: str, doc_id: str) -> list[dict[str, Any]]:
-        """The rows `doc_id` produced in a staging or private table, as dicts."""
+    def records_of(self, record_type: type[R], doc_id: str) -> list[R]:
+        """The records of `record_type` that `doc_id` produced, read back from the table the
+        type declares (in load order)."""
+        table = record_table_of(record_type)
         if table not in self.doc_tables():
             raise WarehouseError(f"{table} holds no rows per document")
+        renames: dict[str, str] = getattr(record_type, "__warehouse_renames__", {})
+        columns = {renames.get(f.name, f.name): f.name for f in dataclasses.fields(record_type)}  # type: ignore[arg-type]
         cursor = self.con.execute(
             f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY rowid", [doc_id]
         )
         names = [d[0] for d in cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [
+            record_type(**{columns[n]: v for n, v in zip(names, row, strict=True) if n in columns})
+            for row in cursor.fetchall()
+        ]
 
     def rederive(
         self,
