@@ -39,6 +39,11 @@ PENDING = "mart.pending"
 _KEYS = "_mart_keys"
 _NOTICES = "_mart_notices"
 _ORGS = "_mart_orgs"
+# A row `x` of one of the pending (region, plan_year) keys (NULLs match NULLs).
+_OF_PENDING_KEYS = (
+    f"EXISTS (SELECT 1 FROM {_KEYS} AS k WHERE k.region IS NOT DISTINCT FROM x.region "
+    "AND k.plan_year IS NOT DISTINCT FROM x.plan_year)"
+)
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
 
 def _key_filter(columns: set[str]) -> str | None:
     if {"region", "plan_year"} <= columns:
-        return (
-            f"EXISTS (SELECT 1 FROM {_KEYS} AS k WHERE k.region IS NOT DISTINCT FROM x.region "
-            "AND k.plan_year IS NOT DISTINCT FROM x.plan_year)"
-        )
+        return _OF_PENDING_KEYS
     if "notice_id" in columns:
         return f"x.notice_id IN (SELECT notice_id FROM {_NOTICES})"
     if "org_name" in columns:
@@ -97,20 +99,17 @@ def _key_filter(columns: set[str]) -> str | None:
 
 def _collect(con: duckdb.DuckDBPyConnection, obj: Materialized, columns: set[str]) -> None:
     """Add the notices and organisations of the pending keys, as `obj` holds them now."""
-    keyed = (
-        f"EXISTS (SELECT 1 FROM {_KEYS} AS k WHERE k.region IS NOT DISTINCT FROM x.region "
-        "AND k.plan_year IS NOT DISTINCT FROM x.plan_year)"
-    )
     if not {"region", "plan_year"} <= columns:
         return
     if "notice_id" in columns:
         con.execute(
             f"INSERT INTO {_NOTICES} SELECT DISTINCT x.notice_id FROM {obj.table} AS x "
-            f"WHERE {keyed}"
+            f"WHERE {_OF_PENDING_KEYS}"
         )
     if "org_name" in columns:
         con.execute(
-            f"INSERT INTO {_ORGS} SELECT DISTINCT x.org_name FROM {obj.table} AS x WHERE {keyed}"
+            f"INSERT INTO {_ORGS} SELECT DISTINCT x.org_name FROM {obj.table} AS x "
+            f"WHERE {_OF_PENDING_KEYS}"
         )
 
 
