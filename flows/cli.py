@@ -9,11 +9,18 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
+from .cli_console import (
+    console,
+    emit,
+    err,
+    fail,
+    print_relation,
+    print_summary,
+    strict_problems,
+)
 from .settings import load_settings, prepare_prefect_environment
 
 __all__ = ["app"]
@@ -25,16 +32,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # help texts are plain: "[default: …]" is no markup tag
 )
-# Piped output (files, tests, CI logs) gets wide tables instead of cut-off columns.
-# No markup and no highlighting: texts from files, paths and errors ("[/Type …") are
-# printed as they are; colours come from Text objects only.
-console = (
-    Console(markup=False, highlight=False)
-    if sys.stdout.isatty()
-    else Console(width=250, markup=False, highlight=False)
-)
-err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
-
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB file [default: data/warehouse.duckdb]")
 ]
@@ -70,11 +67,6 @@ def _options(
     pass
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(Text.assemble(("error:", "red"), " ", message))
-    return typer.Exit(code)
-
-
 def _read_only(db: Path | None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse, or exit 1 saying why there is none."""
     from warehouse import WarehouseError, connect
@@ -82,7 +74,7 @@ def _read_only(db: Path | None) -> duckdb.DuckDBPyConnection:
     try:
         return connect(load_settings().with_overrides(db=db).db, read_only=True)
     except WarehouseError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
 
 
 @app.command()
@@ -114,18 +106,18 @@ def ingest(
     try:
         settings = load_settings().with_overrides(db=db, out=out, workers=workers)
     except ValueError as e:
-        raise _fail(str(e), 2) from e
+        raise fail(str(e), 2) from e
     from warehouse import WarehouseError
     from warehouse.publish import check_target
 
     # Nothing is created or touched when the command is wrong.
     missing = [s for s in sources if "://" not in s and not Path(s).exists()]
     if missing:
-        raise _fail("no such file or folder: " + ", ".join(missing), 2)
+        raise fail("no such file or folder: " + ", ".join(missing), 2)
     try:
         check_target(settings.out)
     except WarehouseError as e:
-        raise _fail(str(e), 2) from e
+        raise fail(str(e), 2) from e
 
     # What is new, decided before any engine starts: nothing new is one line, at once.
     from .plan import look
@@ -139,9 +131,9 @@ def ingest(
             settings.db.parent.mkdir(parents=True, exist_ok=True)
         work = look(settings.db, settings.out, files, planned.urls, force=force, policy=policy)
     except OSError as e:
-        raise _fail(f"cannot create the folder for {settings.db}: {e}") from e
+        raise fail(f"cannot create the folder for {settings.db}: {e}") from e
     except WarehouseError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     if work.nothing:
         console.print(
             f"nothing new: {len(work.skipped)} files unchanged, nothing to derive again; "
@@ -187,74 +179,18 @@ def ingest(
             failed: IngestFailed | None = e
             summary = e.summary
         except WarehouseError as e:
-            raise _fail(str(e)) from e
+            raise fail(str(e)) from e
         else:
             failed = None
     summary.elapsed_seconds = time.perf_counter() - started  # the command's wall time
-    _print_summary(summary)
+    print_summary(summary)
     start_later(recording)
     if failed is not None:
-        raise _fail(f"the run stopped: {failed}")
+        raise fail(f"the run stopped: {failed}")
     if strict:
-        problems = _strict_problems(summary)
+        problems = strict_problems(summary)
         if problems:
-            raise _fail("--strict: " + "; ".join(problems), STRICT_EXIT)
-
-
-def _strict_problems(summary: object) -> list[str]:
-    from .summary import RunSummary
-
-    assert isinstance(summary, RunSummary)
-    problems = []
-    failed = summary.status_counts["failed"]
-    if failed:
-        problems.append(f"{failed} file{'s' if failed != 1 else ''} failed")
-    checks = sorted(summary.checks.items())
-    problems += [f"data check {name} found {n} rows" for name, n in checks if n]
-    return problems
-
-
-def _print_summary(summary: object) -> None:
-    from .summary import RunSummary
-
-    assert isinstance(summary, RunSummary)
-    counts = summary.status_counts
-    console.print(
-        Text.assemble(
-            (str(len(summary.outcomes)), "bold"),
-            " files processed: ",
-            (f"{counts['ok']} ok", "green"),
-            ", ",
-            (f"{counts['partial']} partial", "yellow"),
-            ", ",
-            (f"{counts['failed']} failed", "red"),
-            f"; {len(summary.skipped)} skipped (unchanged); "
-            f"{summary.rows_loaded} rows loaded in {summary.elapsed_seconds:.1f} s",
-        )
-    )
-    if summary.outcomes:
-        table = Table("format", "files")
-        for fmt, n in sorted(summary.format_counts.items()):
-            table.add_row(fmt, str(n))
-        console.print(table)
-    for outcome in summary.outcomes:
-        if outcome.status != "ok":
-            console.print(f"  [{outcome.status}] {outcome.source_uri}: {outcome.error}")
-    for message in summary.missing:
-        console.print(f"  [missing] {message}")
-    for uri in summary.skipped:
-        console.print(f"  [skipped] {uri}: unchanged since it was loaded")
-    for name, rows in sorted(summary.checks.items()):
-        if rows:
-            console.print(f"  [check] {name}: {rows} rows (see `noticeflow status`)")
-    if summary.files_published:
-        console.print(f"  {summary.files_published} curated files published")
-    elif not summary.fatal:
-        console.print("  published files unchanged (nothing in them changed)")
-    if summary.recorded_at:
-        console.print(f"  recorded in Prefect: {summary.recorded_at.removesuffix('/api')}/runs")
-    elif summary.recording_note:
-        console.print(f"  {summary.recording_note}")
+            raise fail("--strict: " + "; ".join(problems), STRICT_EXIT)
 
 
 @app.command()
@@ -280,64 +216,27 @@ def query(
     from .output import FORMATS
 
     if fmt not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}", 2)
+        raise fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}", 2)
     if output is not None and not output.parent.is_dir():
-        raise _fail(f"--output: no folder {output.parent} to write {output.name} into", 2)
+        raise fail(f"--output: no folder {output.parent} to write {output.name} into", 2)
     con = _read_only(db)
     try:
         refuse_writes(con, sql)
         relation = con.sql(sql)
         if relation is None:
             return
-        _emit(fmt, relation.columns, relation.fetchall(), output)
+        emit(fmt, relation.columns, relation.fetchall(), output)
     except WarehouseError as e:
-        raise _fail(f"query {e}") from e
+        raise fail(f"query {e}") from e
     except duckdb.PermissionException as e:
-        raise _fail(
+        raise fail(
             f"query refused: `query` is read-only and may not touch files outside the "
             f"warehouse ({e})"
         ) from e
     except Exception as e:  # duckdb errors: say them plainly
-        raise _fail(f"query failed: {e}") from e
+        raise fail(f"query failed: {e}") from e
     finally:
         con.close()
-
-
-def _relation_table(columns: list[str], rows: list[tuple[object, ...]]) -> Table:
-    table = Table(*[str(c) for c in columns])  # plain: the console reads no markup
-    for row in rows:
-        table.add_row(*[Text("" if v is None else str(v)) for v in row])
-    return table
-
-
-def _print_relation(columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    console.print(_relation_table(columns, rows))
-
-
-def _emit(
-    fmt: str, columns: list[str], rows: list[tuple[object, ...]], output: Path | None
-) -> None:
-    """Rows in `fmt` on the terminal, or into `output` (CSV files get a BOM for Excel)."""
-    from .output import render
-
-    if output is None:
-        if fmt == "table":
-            _print_relation(columns, rows)
-        else:
-            typer.echo(render(fmt, columns, rows), nl=False)
-        return
-    try:
-        if fmt == "table":
-            with output.open("w", encoding="utf-8") as f:
-                Console(file=f, width=250, markup=False, highlight=False).print(
-                    _relation_table(columns, rows)
-                )
-        else:
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            output.write_text(render(fmt, columns, rows), encoding=encoding)
-    except OSError as e:
-        raise _fail(f"cannot write {output}: {e.strerror or e}") from e
-    err.print(f"{len(rows)} rows written to {output}")
 
 
 @app.command()
@@ -378,7 +277,7 @@ def status(
         return
     for title, columns, rows in sections:
         console.print(Text(title, style="bold"))
-        _print_relation(columns, rows)
+        print_relation(columns, rows)
 
 
 @app.command()
@@ -398,7 +297,7 @@ def compare(
     if not rows:
         console.print("no policy terms loaded for that selection")
         return
-    _print_relation(columns, rows)
+    print_relation(columns, rows)
 
 
 @app.command("dashboard")
@@ -418,7 +317,7 @@ def dashboard_command(
     try:
         written = build_dashboard(con, target)
     except WarehouseError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     finally:
         con.close()
     console.print(f"dashboard written to {written}")
@@ -454,9 +353,9 @@ def serve_command(
     try:
         settings = load_settings().with_overrides(db=db, out=out)
     except ValueError as e:
-        raise _fail(str(e), 2) from e
+        raise fail(str(e), 2) from e
     if (cron is None) == (interval is None):
-        raise _fail("give one schedule: --cron EXPRESSION or --interval SECONDS", 2)
+        raise fail("give one schedule: --cron EXPRESSION or --interval SECONDS", 2)
     path = Path(source)
     sources: list[str] | Path
     if "://" in source or path.is_dir():
@@ -464,14 +363,14 @@ def serve_command(
     elif path.is_file():
         sources = path
     else:
-        raise _fail(f"{source}: no such folder or sources file", 2)
+        raise fail(f"{source}: no such folder or sources file", 2)
     prepare_prefect_environment()
     from .serve import ServeError, serve
 
     try:
         serve(sources, settings, cron, interval, name=name, timezone=timezone)
     except ServeError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
 
 
 @app.command("explore")
@@ -491,18 +390,18 @@ def explore_command(
     try:
         settings = load_settings().with_overrides(db=db, out=out)
     except ValueError as e:
-        raise _fail(str(e), 2) from e
+        raise fail(str(e), 2) from e
     if not 0 < port < 65536:
-        raise _fail(f"--port must be between 1 and 65535, got {port}", 2)
+        raise fail(f"--port must be between 1 and 65535, got {port}", 2)
     from warehouse import WarehouseError
     from warehouse.explore import explorer_folder, port_is_free, serve
 
     if not port_is_free(host, port):
-        raise _fail(f"cannot listen on {host}:{port}: the port is in use (give another --port)")
+        raise fail(f"cannot listen on {host}:{port}: the port is in use (give another --port)")
     try:
         explorer = explorer_folder(settings.db, settings.out)
     except WarehouseError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     console.print(f"serving {explorer.origin}")
     console.print(f"explorer: {url}noticeflow  ·  dashboard: {url}files/dashboard.html")
@@ -535,7 +434,7 @@ def rebuild(
     """
     settings = load_settings().with_overrides(db=db, out=out)
     if not settings.db.exists():
-        raise _fail(f"no warehouse at {settings.db}: run `noticeflow ingest` first")
+        raise fail(f"no warehouse at {settings.db}: run `noticeflow ingest` first")
     from warehouse import WarehouseError
 
     from .rebuild import rebuild_flow
@@ -545,7 +444,7 @@ def rebuild(
     try:
         result, findings, published = rebuild_flow(settings, recording=recording)
     except WarehouseError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     finally:
         start_later(recording)
     console.print(
