@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["FileStopped", "run_in_child", "start_early"]
+__all__ = ["FileStopped", "run_in_child", "server_running", "start_early", "stop_early"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,33 @@ def start_early() -> None:
     _get_context()
     with contextlib.suppress(Exception):  # the first file starts it otherwise
         forkserver.ensure_running()
+
+
+def stop_early() -> None:
+    """Stop the fork server that `start_early` started for a run that then had nothing to
+    do, at once: left alone it would finish warming up first."""
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if server is None or pid is None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        server._stop()  # closes its pipe and reaps it
+
+
+def server_running() -> bool:
+    """Whether this process has started its fork server (warm children are cheap now)."""
+    if _context is None:
+        return False
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def _child(conn: Connection, fn: Callable[..., Any], kwargs: dict[str, Any], budget: float) -> None:

@@ -100,6 +100,9 @@ def ingest(
             "and cron).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List the unchanged files one a line.")
+    ] = False,
 ) -> None:
     """Ingest notices and forms; unchanged files are skipped unless --force."""
     started = time.perf_counter()
@@ -125,6 +128,12 @@ def ingest(
 
     planned = plan_sources(sources)
     files, missing = discover(planned.paths)
+    if files and settings.file_timeout:
+        from .budget import start_early
+
+        # The parsers warm up (about 2 s of CPU) while the warehouse is asked what is new;
+        # stopped at once when nothing is.
+        start_early()
     policy = HostPolicy.for_run(settings.allowed_hosts, planned.urls)
     try:
         if not settings.db.exists():
@@ -135,6 +144,10 @@ def ingest(
     except WarehouseError as e:
         raise fail(str(e)) from e
     if work.nothing:
+        if files and settings.file_timeout:
+            from .budget import stop_early
+
+            stop_early()
         console.print(
             f"nothing new: {len(work.skipped)} files unchanged, nothing to derive again; "
             f"the published files in {settings.out} are current "
@@ -144,10 +157,6 @@ def ingest(
             console.print(f"  [missing] {message}")
         return
     prepare_prefect_environment()
-    if work.files and settings.file_timeout:
-        from .budget import start_early
-
-        start_early()  # parsers warm up while the run starts
     from .ingest import IngestFailed, run_ingest
     from .recording import choose, start_later
 
@@ -183,7 +192,7 @@ def ingest(
         else:
             failed = None
     summary.elapsed_seconds = time.perf_counter() - started  # the command's wall time
-    print_summary(summary)
+    print_summary(summary, list_skipped=verbose)
     start_later(recording)
     if failed is not None:
         raise fail(f"the run stopped: {failed}")

@@ -54,7 +54,9 @@ def strict_problems(summary: object) -> list[str]:
     return problems
 
 
-def print_summary(summary: object) -> None:
+def print_summary(summary: object, *, list_skipped: bool = False) -> None:
+    """The run in a few lines; the unchanged files one a line only with `list_skipped`
+    (a scheduled run over thousands of files would print thousands of lines)."""
     from .summary import RunSummary
 
     assert isinstance(summary, RunSummary)
@@ -82,8 +84,14 @@ def print_summary(summary: object) -> None:
             console.print(f"  [{outcome.status}] {outcome.source_uri}: {outcome.error}")
     for message in summary.missing:
         console.print(f"  [missing] {message}")
-    for uri in summary.skipped:
-        console.print(f"  [skipped] {uri}: unchanged since it was loaded")
+    if list_skipped:
+        for uri in summary.skipped:
+            console.print(f"  [skipped] {uri}: unchanged since it was loaded")
+    elif summary.skipped:
+        console.print(
+            f"  [skipped] {len(summary.skipped)} files unchanged since they were loaded "
+            "(--verbose lists them)"
+        )
     for name, rows in sorted(summary.checks.items()):
         if rows:
             console.print(f"  [check] {name}: {rows} rows (see `noticeflow status`)")

@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 
 from warehouse import PublishError, WarehouseError, plain_os_error, writing
+from warehouse.publish import warm_up as publish_warm_up
 from warehouse.session import WriteSession
 
 from . import faults
@@ -97,6 +99,8 @@ def _load_and_publish(
         summary.skipped += work.skipped
         summary.nothing_new = True
         return
+    if work.files:  # publishing's imports load while the files are read
+        threading.Thread(target=publish_warm_up, name="publish-warm-up", daemon=True).start()
     with writing(settings.db) as session:
         warehouse = session.warehouse
         # Materialised views are brought up to date once, after every load of the run.

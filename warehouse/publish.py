@@ -49,7 +49,7 @@ import duckdb
 
 from .catalog import datapackage
 from .errors import PublishError, disk_full, plain_os_error
-from .publish_sqlite import METADATA, SQLITE, write_sqlite
+from .publish_sqlite import METADATA, SQLITE, Segmenter, write_sqlite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,12 +62,25 @@ __all__ = [
     "is_current",
     "publish",
     "remove_leftovers",
+    "warm_up",
 ]
 
 log = logging.getLogger(__name__)
 
 # Hand-written files of the output folder that survive a publish.
 CARRIED_OVER = ("README.md", ".gitkeep")
+
+
+def warm_up() -> None:
+    """Import what writing the files needs (pandas, openpyxl, sqlite-utils, Altair): a run
+    does it on a thread while it waits for its files, so publishing starts warm. An
+    import that fails here fails again, with its message, when the files are written."""
+    with contextlib.suppress(Exception):
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
+        import sqlite_utils  # noqa: F401
+
+        from . import dashboard  # noqa: F401  (Altair)
 
 
 def curated_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -344,12 +357,14 @@ def publish(
     out_dir: str | Path,
     *,
     before_swap: Callable[[], None] | None = None,
+    segment: Segmenter | None = None,
 ) -> list[Path]:
     """Publish what changed in the curated tables to `out_dir`; returns the files written
     (none when nothing changed: then nothing in `out_dir` is touched).
 
     `before_swap` is called when every file is written, just before the folder is
-    replaced (the flow's fault-injection hook uses it).
+    replaced (the flow's fault-injection hook uses it). `segment` cuts the search text
+    of the explorer's file (`publish_sqlite.write_sqlite`).
     """
     out = Path(out_dir)
     check_target(out)
@@ -372,7 +387,7 @@ def publish(
         _drop_snapshot(con, tables)
         raise PublishError(f"publishing to {out} failed, the old files are kept: {e}") from e
     try:
-        return _publish(con, out, tables, old, before_swap)
+        return _publish(con, out, tables, old, before_swap, segment)
     finally:
         _drop_snapshot(con, tables)
 
@@ -383,6 +398,7 @@ def _publish(
     tables: list[str],
     old: dict[str, Any] | None,
     before_swap: Callable[[], None] | None,
+    segment: Segmenter | None,
 ) -> list[Path]:
     try:
         state = _state(con, tables)
@@ -398,7 +414,7 @@ def _publish(
     except OSError as e:
         raise PublishError(f"cannot write into {out.parent}: {plain_os_error(e)}") from e
     try:
-        written = _write_changes(con, tables, state, old, out, staging)
+        written = _write_changes(con, tables, state, old, out, staging, segment)
         for keep in CARRIED_OVER:
             _carry(out / keep, staging / keep)
         (staging / MANIFEST).write_text(
@@ -459,6 +475,7 @@ def _write_changes(
     old: dict[str, Any] | None,
     out: Path,
     staging: Path,
+    segment: Segmenter | None = None,
 ) -> list[Path]:
     """Write into `staging` what changed since `old`; carry the rest over from `out`."""
     old_tables: dict[str, str] = old.get("tables", {}) if old else {}
@@ -491,7 +508,7 @@ def _write_changes(
         written.append(staging / WORKBOOK)
     # The explorer's SQLite file and its Datasette metadata, when any table changed.
     if changed or not all(_carry(out / f, staging / f) for f in (SQLITE, METADATA)):
-        written += write_sqlite(con, staging)
+        written += write_sqlite(con, staging, segment=segment)
     package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
     text = json.dumps(package, ensure_ascii=False, indent=2)
     try:

@@ -37,28 +37,32 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import sqlite_utils
 
 from .catalog import catalog, describe_column
 from .db import sql_text
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "BUILD_TABLE",
     "DATABASE",
     "METADATA",
     "SEARCH_COLUMNS",
+    "Segmenter",
     "SQLITE",
     "canned_queries",
     "datasette_metadata",
     "fingerprint",
     "read_fingerprint",
     "search_text",
+    "search_texts",
     "segment_query",
     "write_sqlite",
 ]
@@ -216,6 +220,16 @@ def search_text(text: object) -> str:
     return " ".join(dict.fromkeys(_words(tokens)))
 
 
+def search_texts(texts: list[str]) -> list[str]:
+    """`search_text` of each text, in order (what a `Segmenter` must return)."""
+    return [search_text(text) for text in texts]
+
+
+# Given distinct texts, their `search_text`s in order. `write_sqlite` takes one so that the
+# run can segment in a process whose jieba dictionary is loaded already (flows/tasks.py).
+Segmenter = Callable[[list[str]], list[str]]
+
+
 def segment_query(query: str) -> str:
     """A search as jieba cuts it, words separated by spaces (Datasette ANDs them).
 
@@ -295,8 +309,13 @@ def _select(table: str) -> str:
 # --- writing ------------------------------------------------------------------------------
 
 
-def write_sqlite(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[Path]:
-    """Write `noticeflow.sqlite` and `metadata.json` into `folder`; returns both paths."""
+def write_sqlite(
+    con: duckdb.DuckDBPyConnection, folder: str | Path, *, segment: Segmenter | None = None
+) -> list[Path]:
+    """Write `noticeflow.sqlite` and `metadata.json` into `folder`; returns both paths.
+
+    The searchable values are segmented once each, all together, by `segment`
+    (default `search_texts`, in this process)."""
     folder = Path(folder)
     path = folder / SQLITE
     path.unlink(missing_ok=True)
@@ -315,6 +334,8 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[Pat
         for table, column in PRIMARY_KEYS.items()
         if table in contents and _unique(*contents[table], column)
     }
+    import sqlite_utils  # imported when a file is written: `import warehouse` stays light
+
     db = sqlite_utils.Database(path)
     try:
         # Referenced tables first, so that foreign keys can name them.
@@ -331,8 +352,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[Pat
                 (dict(zip(names, map(_sqlite_value, row), strict=True)) for row in rows),
                 batch_size=500,
             )
-            if table in SEARCH_COLUMNS:
-                _index(db, table, [c for c in SEARCH_COLUMNS[table] if c in columns])
+        _index(db, {t: list(columns) for t, (columns, _) in contents.items()}, segment)
         db.table(BUILD_TABLE).insert_all(
             [
                 {"key": "fingerprint", "value": built_from},
@@ -360,16 +380,34 @@ def _unique(columns: dict[str, type], rows: list[tuple[object, ...]], column: st
     return None not in values and len(set(values)) == len(values)
 
 
-def _index(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
-    """`<table>_fts`: the segmented text of `columns`, rowid = the row's rowid."""
-    fts = f"{table}_fts"
-    names = ", ".join(f"[{c}]" for c in columns)
-    db.execute(f"CREATE VIRTUAL TABLE [{fts}] USING fts5({names}, content='')")
-    rows = db.execute(f"SELECT rowid, {names} FROM [{table}]").fetchall()
-    db.conn.executemany(
-        f"INSERT INTO [{fts}] (rowid, {names}) VALUES (?, {', '.join('?' for _ in columns)})",
-        [(rowid, *(search_text(v) for v in values)) for rowid, *values in rows],
-    )
+def _index(
+    db: sqlite_utils.Database, tables: dict[str, list[str]], segment: Segmenter | None
+) -> None:
+    """`<table>_fts` for each searchable table: the segmented text of its search columns,
+    rowid = the row's rowid. Each distinct value is segmented once."""
+    found: dict[str, list[str]] = {
+        table: [c for c in SEARCH_COLUMNS[table] if c in columns]
+        for table, columns in tables.items()
+        if table in SEARCH_COLUMNS
+    }
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for table, columns in found.items():
+        names = ", ".join(f"[{c}]" for c in columns)
+        rows[table] = db.execute(f"SELECT rowid, {names} FROM [{table}]").fetchall()
+    values = (v for table_rows in rows.values() for row in table_rows for v in row[1:])
+    distinct = sorted({str(v) for v in values if v is not None and v != ""})
+    words = dict(zip(distinct, (segment or search_texts)(distinct), strict=True))
+    for table, columns in found.items():
+        fts = f"{table}_fts"
+        names = ", ".join(f"[{c}]" for c in columns)
+        db.execute(f"CREATE VIRTUAL TABLE [{fts}] USING fts5({names}, content='')")
+        db.conn.executemany(
+            f"INSERT INTO [{fts}] (rowid, {names}) VALUES (?, {', '.join('?' for _ in columns)})",
+            [
+                (rowid, *(words.get(str(v), "") if v is not None else "" for v in values))
+                for rowid, *values in rows[table]
+            ],
+        )
     db.conn.commit()
 
 
