@@ -3,7 +3,8 @@
 Two callers share one path. The registry sends PNG, JPEG and TIFF files (every
 frame of a multi-page TIFF is a page) to `extract`; the PDF extractor sends the
 pages that have no usable text layer to `read_pdf_pages`, rendered at 200 dpi.
-Each page image is straightened (`engine.deskew`), read once by the OCR
+Pages are read side by side, one per core (`engine.WORKERS`), and come back in
+order. Each page image is straightened (`engine.deskew`), read once by the OCR
 engine, its ruled tables rebuilt from the rules (`tables`), and the boxes
 outside the tables made into `TextLine`s (`lines`), so the layout engine's
 own rules turn them into paragraphs, headings and stitched tables.
@@ -18,7 +19,9 @@ import io
 import logging
 import numbers
 import statistics
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
@@ -31,11 +34,11 @@ from ..layout.blocks import PageLines, is_page_furniture
 from ..layout.tables import RawCell, RawTable
 from ..limits import Limits
 from ..model import Document
-from .engine import OcrBox, deskew, estimate_skew, read_regions, recognize
+from .engine import WORKERS, OcrBox, deskew, estimate_skew, read_regions, recognize
 from .lines import group_lines, is_red, line_text, make_text_line, mend_gaps, snap_sizes
 from .tables import Grid, find_grids, place_boxes
 
-__all__ = ["OcrPage", "extract", "mean_score", "read_page", "read_pdf_pages"]
+__all__ = ["OcrPage", "extract", "mean_score", "read_page", "read_pages", "read_pdf_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +119,7 @@ def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) 
     if angle:
         log.debug("page %d: deskewing by %.2f degrees", page, angle)
         image, gray = deskew(image, angle), deskew(gray, angle)
-    boxes = recognize(image)
+    boxes = recognize(image, dpi)
     scale = 72.0 / dpi
     height, width = gray.shape[:2]
     char_height = statistics.median(b.height for b in boxes) if boxes else height / 50
@@ -155,6 +158,34 @@ def read_page(image: np.ndarray, *, page: int, dpi: float, doctop: float = 0.0) 
     return OcrPage(lines=lines, tables=tables, scores=scores)
 
 
+PageImage = tuple[np.ndarray, int, float, float]  # BGR image, 1-based number, dpi, doctop
+
+
+def read_pages(images: Iterable[PageImage]) -> Iterator[OcrPage]:
+    """`read_page` of each (image, number, dpi, doctop), `engine.WORKERS` pages at once.
+
+    The pages come back in the order given. `images` is consumed on the caller's
+    thread (pdfium renders on one thread only), at most one page ahead of the
+    pages being read, so a long document is never all in memory.
+    """
+    if WORKERS == 1:
+        for image, number, dpi, doctop in images:
+            yield read_page(image, page=number, dpi=dpi, doctop=doctop)
+        return
+    pending: deque[Future[OcrPage]] = deque()
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ocr-page") as pool:
+        try:
+            for image, number, dpi, doctop in images:
+                pending.append(pool.submit(read_page, image, page=number, dpi=dpi, doctop=doctop))
+                if len(pending) > WORKERS:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def _snap(pages: Sequence[OcrPage]) -> None:
     snap_sizes(line for page in pages for line in page.lines.lines)
 
@@ -167,13 +198,13 @@ def read_pdf_pages(data: bytes, pages: Sequence[tuple[int, float]]) -> list[OcrP
     """
     import pypdfium2
 
-    read: list[OcrPage] = []
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as e:
         log.warning("OCR: pdfium cannot open the PDF: %s", e)
-        return read
-    try:
+        return []
+
+    def rendered() -> Iterator[PageImage]:
         for number, doctop in pages:
             try:
                 bitmap = document[number - 1].render(scale=RENDER_DPI / 72)
@@ -181,7 +212,10 @@ def read_pdf_pages(data: bytes, pages: Sequence[tuple[int, float]]) -> list[OcrP
                 log.warning("OCR: page %d cannot be rendered: %s", number, e)
                 continue
             image = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])  # BGR(x) -> BGR
-            read.append(read_page(image, page=number, dpi=RENDER_DPI, doctop=doctop))
+            yield image, number, RENDER_DPI, doctop
+
+    try:
+        read = list(read_pages(rendered()))
     finally:
         document.close()
     _snap(read)
@@ -265,13 +299,15 @@ def extract(
     kind = media_type.upper()
     if not limits.ocr:
         raise UnsupportedFormat(f"{kind} image not read: OCR is turned off (Limits.ocr)")
-    pages: list[OcrPage] = []
-    doctop = 0.0
-    try:
+
+    def frames() -> Iterator[PageImage]:
+        doctop = 0.0
         for number, (image, dpi) in enumerate(_frames(data, limits, kind), start=1):
-            page = read_page(image, page=number, dpi=dpi, doctop=doctop)
-            doctop += page.lines.height
-            pages.append(page)
+            yield image, number, dpi, doctop
+            doctop += image.shape[0] * (72.0 / dpi)  # its height in points, as read_page has it
+
+    try:
+        pages = list(read_pages(frames()))
     except ImportError as e:
         raise UnsupportedFormat(
             f"{kind} image not read: the OCR engine is not installed ({e}); "

@@ -2,9 +2,16 @@
 
 Owns: building the engine once per process from the PP-OCRv6 detection and
 recognition models inside the rapidocr wheel (nothing is downloaded), running it
-on one page image, reading single regions again, and straightening a page
-scanned slightly askew (the angle at which its text lines and table rules
-project into the sharpest rows).
+on one page image, reading regions again, and straightening a page scanned
+slightly askew (the angle at which its text lines and table rules project into
+the sharpest rows).
+
+Speed (README, `benchmarks/bench_ocr.py`): each onnxruntime session runs on the
+calling thread alone and never spins, and the callers (`read_pages` in
+`extractors.ocr`) run pages side by side, one per core: on two shared cores,
+intra-op threads cost a third more CPU than they save in wall time. Detection
+runs on the page scaled to `_DET_DPI`, where body text is still 15+ px high;
+recognition reads every line at the full resolution of the image.
 
 Images are numpy arrays in OpenCV's BGR order. Coordinates are pixels of the
 image passed in.
@@ -27,20 +34,24 @@ __all__ = ["OcrBox", "deskew", "estimate_skew", "read_regions", "recognize"]
 
 log = logging.getLogger(__name__)
 
-# Larger images are scaled down before detection and recognition: A4 at 200 dpi
-# (2339 px) stays as it is.
-_MAX_SIDE = 2400
-# Detection runs on a copy scaled to this longest side: text lines of a page at
-# 200 dpi stay 20+ px high there, and detection is the slowest step.
-_DET_SIDE = 1600
+# Detection runs on a copy of the page at this resolution (an A4 page: 960 px
+# high): a line of 3号 body text is 18 px high there, a 五号 table cell's 12 px,
+# both well inside what the detector finds; 1600 px cost 30 % more CPU for no
+# better reading (bench_ocr.py). Never more than _MAX_DET_SIDE, never below
+# _MIN_DET_SIDE (small images are detected as they are).
+_DET_DPI = 82
+_MAX_DET_SIDE = 2400
+_MIN_DET_SIDE = 640
 _MIN_SCORE = 0.5  # recognitions below this are dropped (rapidocr's default)
 _MAX_SKEW = 5.0  # degrees: a larger estimate is no scanner's skew but a misreading
 _MIN_SKEW = 0.15  # degrees: below this (the estimate's own precision) turning only blurs
-# onnxruntime's own threads; OCR calls are serialised by a lock, so with two
-# ingestion workers on two cores the engine neither idles nor oversubscribes.
-_THREADS = max(1, min(2, os.cpu_count() or 1))
+# OCR runs at once on this many threads of the process (each session on its
+# caller's thread): one per core, so pages read side by side neither idle a core
+# nor oversubscribe it.
+WORKERS = max(1, os.cpu_count() or 1)
 
-_lock = threading.Lock()
+_build_lock = threading.Lock()
+_slots = threading.BoundedSemaphore(WORKERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +80,7 @@ class OcrBox:
 
 def _engine() -> Any:
     """The RapidOCR engine, built once per process (two workers may ask at once)."""
-    with _lock:
+    with _build_lock:
         return _build_engine()
 
 
@@ -90,39 +101,67 @@ def _build_engine() -> Any:
     params = {
         "Global.log_level": "warning",
         "Global.use_cls": False,  # pages are upright once deskewed; saves a model run
-        "Global.max_side_len": _MAX_SIDE,
         "Global.text_score": _MIN_SCORE,
         "Det.model_path": str(det),
-        "Det.limit_type": "max",
-        "Det.limit_side_len": _DET_SIDE,
         "Rec.model_path": str(rec),
-        "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS,
+        # One line per run: a batch is padded to its widest line, and on one thread
+        # the padding costs more than batching saves (9 pages: 12.7 CPU s; 13.9 in
+        # batches of 4, 16.4 of 8).
+        "Rec.rec_batch_num": 1,
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
-    log.info("building the OCR engine (%d threads)", _THREADS)
-    return rapidocr.RapidOCR(params=params)
+    log.info("building the OCR engine (%d pages at once)", WORKERS)
+    engine = rapidocr.RapidOCR(params=params)
+    # Both sessions are made now, so their cost is the build's, not the first page's.
+    # With one thread a session has no thread pool: nothing busy-waits between runs
+    # (onnxruntime's worker threads spin by default, a third more CPU on two cores).
+    engine._load_det_model()
+    engine._load_rec_model()
+    return engine
 
 
-def recognize(image: np.ndarray) -> list[OcrBox]:
-    """Detect and read the text lines of a page image (BGR), top to bottom."""
+def _det_side(shape: tuple[int, ...], dpi: float) -> int:
+    """The longest side, in pixels, of the copy of an image detection runs on."""
+    side = max(shape[:2])
+    return int(min(side, _MAX_DET_SIDE, max(_MIN_DET_SIDE, side * _DET_DPI / dpi)))
+
+
+def _read_crops(engine: Any, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """The recogniser's text and score of each crop (BGR), one crop per run."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    result = engine.text_rec(TextRecInput(img=crops))
+    return [(str(t).strip(), float(s)) for t, s in zip(result.txts, result.scores, strict=True)]
+
+
+def recognize(image: np.ndarray, dpi: float) -> list[OcrBox]:
+    """Detect and read the text lines of a page image (BGR, `dpi`), top to bottom.
+
+    Calls from several threads run side by side (rapidocr's own `__call__` keeps
+    per-call switches on the engine object, so its parts are called here).
+    """
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
     engine = _engine()
-    with _lock:
-        result = engine(image, use_det=True, use_cls=False, use_rec=True)
-    if result.boxes is None or result.txts is None or not len(result.boxes):
+    detector = engine.text_det
+    side = _det_side(image.shape, dpi)
+    tensor = DetPreProcess(side, "max", detector.mean, detector.std)(image)
+    if tensor is None:
         return []
+    with _slots:
+        prediction = detector.session(tensor)
+        quads, _ = detector.postprocess_op(prediction, image.shape[:2])
+        if not len(quads):
+            return []
+        read = _read_crops(engine, engine.crop_text_regions(image, quads))
     boxes = []
-    for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
-        xs, ys = quad[:, 0], quad[:, 1]
-        text = str(text).strip()
-        if text:
+    for quad, (text, score) in zip(quads, read, strict=True):
+        if text and score >= _MIN_SCORE:
+            xs, ys = quad[:, 0], quad[:, 1]
             boxes.append(
                 OcrBox(
-                    float(xs.min()),
-                    float(ys.min()),
-                    float(xs.max()),
-                    float(ys.max()),
-                    text,
-                    float(score),
+                    float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()), text, score
                 )
             )
     boxes.sort(key=lambda b: (b.top, b.x0))
@@ -132,18 +171,20 @@ def recognize(image: np.ndarray) -> list[OcrBox]:
 def read_regions(
     image: np.ndarray, regions: list[tuple[int, int, int, int]]
 ) -> list[tuple[str, float]]:
-    """Recognise the text in each (x0, top, x1, bottom) region, with no detection."""
+    """Recognise the text in each (x0, top, x1, bottom) region, with no detection
+    (all regions in one call to the recogniser)."""
     engine = _engine()
-    read = []
-    for x0, top, x1, bottom in regions:
-        crop = np.ascontiguousarray(image[max(top, 0) : bottom, max(x0, 0) : x1])
-        if crop.size == 0:
-            read.append(("", 0.0))
-            continue
-        with _lock:
-            result = engine(crop, use_det=False, use_cls=False, use_rec=True)
-        texts, scores = result.txts or ("",), result.scores or (0.0,)
-        read.append((str(texts[0]).strip(), float(scores[0])))
+    crops = [
+        np.ascontiguousarray(image[max(top, 0) : bottom, max(x0, 0) : x1])
+        for x0, top, x1, bottom in regions
+    ]
+    filled = [i for i, crop in enumerate(crops) if crop.size]
+    read = [("", 0.0)] * len(regions)
+    if filled:
+        with _slots:
+            texts = _read_crops(engine, [crops[i] for i in filled])
+        for i, text in zip(filled, texts, strict=True):
+            read[i] = text
     return read
 
 

@@ -11,6 +11,9 @@ one:
   as wide as a character or between two Latin words;
 - punctuation the detector left out between two boxes of a line ("——" in
   "智汇赋能——湖北") is recovered by reading the two boxes again as one region;
+- the year of a 文号 stands in 六角括号 (GB/T 9704: "鄂人社发〔2022〕56号"),
+  which the recogniser often reads as square brackets ("[2022]56号"): square or
+  mixed brackets round a year followed by a serial and 号 are made 〔〕 again;
 - a line's font size comes from the height of its ink (detection boxes vary by
   a quarter with the characters in them; the ink of Chinese characters fills
   0.93 em), and sizes within 12 % of each other across the document are snapped
@@ -56,6 +59,8 @@ _MEND_GAP = (0.3, 3.0)  # box heights: gaps where the detector may have dropped 
 _MAX_MENDED = 4  # characters a re-read may add between two boxes
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+(?=[\u3400-\u9fff])")
 _CJK_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3000-\u303f\uff00-\uffef])")
+# A 文号's year: "[2022]56号", "〔2026]51号" (the recogniser's reading of 〔〕).
+_DOC_NUMBER_YEAR = re.compile(r"[\[［〔]\s*((?:19|20)\d\d)\s*[\]］〕]\s*(?=\d{1,4}\s*号)")
 _OPENING = tuple("（《〔“‘「『【〈([")
 _CLOSING = tuple("，。、；：！？）》〕”’」』】〉,;:)]")
 
@@ -90,7 +95,8 @@ def _clean_box_text(text: str) -> str:
     # blanks between Chinese characters are rare and a box boundary keeps them.
     text = unicodedata.normalize("NFC", text).strip()
     text = _CJK_SPACE.sub("", text)
-    return _CJK_SPACE_BEFORE_PUNCT.sub("", text)
+    text = _CJK_SPACE_BEFORE_PUNCT.sub("", text)
+    return _DOC_NUMBER_YEAR.sub(r"〔\1〕", text)
 
 
 def line_text(line: Sequence[OcrBox]) -> str:

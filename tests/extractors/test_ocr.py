@@ -346,6 +346,23 @@ def test_words_of_a_line_are_joined_without_spaces_between_chinese() -> None:
     assert [line_text(line) for line in lines] == ["填报时间： 年月日", "hbzsgx.hb12333.com"]
 
 
+@pytest.mark.parametrize(
+    ("read", "text"),
+    [
+        ("（鄂人社发[2022]56号）", "（鄂人社发〔2022〕56号）"),
+        ("鄂人社函〔2026] 51号", "鄂人社函〔2026〕51号"),
+        ("[2022]56号）规定", "〔2022〕56号）规定"),
+        ("见附件[2]", "见附件[2]"),  # no year and no 号: a reference mark stays
+        ("2026年[2026]版", "2026年[2026]版"),
+    ],
+)
+def test_square_brackets_round_a_doc_number_year_are_liu_jiao_brackets(
+    read: str, text: str
+) -> None:
+    """The recogniser reads 〔〕 round a 文号's year as [] about half the time."""
+    assert line_text([OcrBox(0, 0, 400, 40, read, 0.9)]) == text
+
+
 # --- deskew and ruled tables, no OCR -----------------------------------------------
 
 
