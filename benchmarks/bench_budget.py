@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractors import Limits
 from flows.budget import run_in_child
-from flows.discover import discover
+from flows.sources import discover
 from flows.steps import process_file
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"

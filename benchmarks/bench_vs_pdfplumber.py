@@ -138,7 +138,7 @@ def time_cli(corpus: Path, work: Path) -> tuple[float, int]:
 
 def time_in_process(files: list[Path]) -> tuple[float, float, dict[str, int]]:
     from extractors import Limits
-    from flows.discover import discover
+    from flows.sources import discover
     from flows.steps import process_file
 
     items, _ = discover([str(f) for f in files])
