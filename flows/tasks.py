@@ -7,6 +7,7 @@ Prefect task (recorded runs) or on a local pool, with the same name and retries.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ __all__ = [
     "process_task",
     "publish_task",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @step("discover")
@@ -145,7 +148,8 @@ def _segment_warm(texts: list[str]) -> list[str]:
     dictionary is loaded already, where loading it here costs about a second."""
     try:
         return run_in_child(search_texts, {"texts": texts}, timeout=_SEGMENT_TIMEOUT_S)
-    except FileStopped:
+    except FileStopped as e:
+        log.warning("search text cut in this process instead: %s", e)
         return search_texts(texts)
 
 

@@ -241,3 +241,33 @@ def test_explore_serves_the_published_file_when_current_else_builds_one(
     assert explorer_folder(db, stale).folder == built.folder
     # Without a warehouse, the published file as it is.
     assert explorer_folder(tmp_path / "none.duckdb", stale).folder == stale
+
+
+def test_search_text_cut_in_a_warm_child_indexes_as_in_process(
+    published: Path, tmp_path: Path
+) -> None:
+    """A run cuts the explorer's search text in a child of its fork server (jieba loaded
+    there already): each distinct value once, and the index is the same as in process."""
+    from flows.budget import server_running
+    from flows.tasks import _segment_warm
+    from warehouse.publish_sqlite import write_sqlite
+
+    calls: list[list[str]] = []
+
+    def in_child(texts: list[str]) -> list[str]:
+        calls.append(texts)
+        return _segment_warm(texts)
+
+    con = connect(published.parent / "w.duckdb", read_only=True)
+    try:
+        write_sqlite(con, tmp_path, segment=in_child)
+    finally:
+        con.close()
+    (texts,) = calls
+    assert server_running()  # the texts went to a child of the fork server
+    assert len(texts) == len(set(texts)) and "集成电路高级研修班" in texts
+    # The index is contentless: compared by what each word finds.
+    fts = "SELECT rowid FROM plan_projects_fts WHERE plan_projects_fts MATCH ? ORDER BY rowid"
+    for word in ("集成电路", "人工智能", "研修班", "武汉理工大学", "电路集成"):
+        assert _rows(tmp_path / SQLITE, fts, word) == _rows(published / SQLITE, fts, word), word
+    assert len(_rows(tmp_path / SQLITE, fts, "集成电路")) == 1
