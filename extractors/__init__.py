@@ -23,7 +23,7 @@ from .errors import (  # noqa: E402
 from .limits import Limits  # noqa: E402
 from .model import Block, Cell, Document, Link, Table  # noqa: E402
 from .outcome import nothing_extracted  # noqa: E402
-from .registry import MediaType, extract, sniff  # noqa: E402
+from .registry import MediaType, extract, sniff, too_large  # noqa: E402
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -43,4 +43,5 @@ __all__ = [
     "extract",
     "nothing_extracted",
     "sniff",
+    "too_large",
 ]

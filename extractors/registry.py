@@ -22,7 +22,15 @@ from .limits import Limits, open_zip_safely
 from .model import Document
 from .text_repair import decode_text, text_noise
 
-__all__ = ["ATTACHMENT_EXTENSIONS", "FORMATS", "Format", "MediaType", "extract", "sniff"]
+__all__ = [
+    "ATTACHMENT_EXTENSIONS",
+    "FORMATS",
+    "Format",
+    "MediaType",
+    "extract",
+    "sniff",
+    "too_large",
+]
 
 
 class MediaType(StrEnum):
@@ -190,6 +198,13 @@ def _check_claimed_format(detected: MediaType, source_uri: str) -> None:
         )
 
 
+def too_large(n_bytes: int, limits: Limits) -> str | None:
+    """Why a file of `n_bytes` is refused unread (NOTICEFLOW_MAX_FILE_MB), or None."""
+    if n_bytes > limits.max_file_bytes:
+        return f"file too large: {n_bytes:,} bytes, over the limit {limits.max_file_bytes:,}"
+    return None
+
+
 def extract(
     data: bytes, *, source_uri: str, limits: Limits | None = None, doc_id: str | None = None
 ) -> Document:
@@ -197,10 +212,9 @@ def extract(
     limits = limits or Limits()
     if not data or not data.strip():
         raise EmptyDocument("empty file: it has no content")
-    if len(data) > limits.max_file_bytes:
-        raise ExtractionError(
-            f"file too large: {len(data):,} bytes, over the limit {limits.max_file_bytes:,}"
-        )
+    refused = too_large(len(data), limits)
+    if refused:
+        raise ExtractionError(refused)
     detected = sniff(data)
     _check_claimed_format(detected, source_uri)
     module_name = _EXTRACTORS.get(detected)

@@ -12,6 +12,10 @@ process, started on first use, that has imported the parsers and warmed up the
 normalisers once (`flows.budget_warm`), so each file costs a fork and two pickles, not a new
 interpreter (README "Settings", NOTICEFLOW_FILE_TIMEOUT). Forking the flow's own
 process instead would be unsafe: it runs Prefect's threads.
+
+A daemonic process (a Dask worker under its nanny) has children all the same: the child
+is the fork server's, not its own, and dies by itself shortly after its budget, so the
+budget holds on Dask workers too.
 """
 
 from __future__ import annotations
@@ -132,20 +136,34 @@ def _kill_tree(pid: int) -> None:
             os.kill(target, signal.SIGKILL)
 
 
+def _start(process: Any) -> None:
+    """Start `process`, also from a daemonic process (multiprocessing refuses it there, as
+    a daemon's own children would be orphaned; this one is the fork server's and ends by
+    itself: `_child`'s alarm)."""
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    with _lock:
+        daemon = bool(config.get("daemon"))
+        if daemon:
+            config["daemon"] = False
+        try:
+            process.start()
+        finally:
+            if daemon:
+                config["daemon"] = True
+
+
 def run_in_child(fn: Callable[..., T], kwargs: dict[str, Any], *, timeout: float) -> T:
     """`fn(**kwargs)` in a child process, stopped after `timeout` seconds.
 
     Raises FileStopped when the time is up or the child died without an answer.
     `fn` and its arguments and result must be picklable (module-level functions,
-    dataclasses). In a daemonic process (which may not have children) it runs inline.
+    dataclasses).
     """
-    if multiprocessing.current_process().daemon:
-        return fn(**kwargs)
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, fn, kwargs, timeout), daemon=True)
     started = time.monotonic()
-    process.start()
+    _start(process)
     sender.close()
     status: str = "died"
     value: Any = None

@@ -35,6 +35,14 @@ app = typer.Typer(
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB file [default: data/warehouse.duckdb]")
 ]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help="Extract on the Dask cluster whose scheduler is here, e.g. tcp://10.0.0.5:8786 "
+        "(the dask task runner; NOTICEFLOW_DASK_ADDRESS).",
+    ),
+]
 
 
 STRICT_EXIT = 3  # `ingest --strict`: a file failed or a data check found rows
@@ -92,6 +100,7 @@ def ingest(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already loaded.")] = False,
     workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
+    dask_address: DaskAddressOption = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -108,6 +117,7 @@ def ingest(
     started = time.perf_counter()
     try:
         settings = load_settings().with_overrides(db=db, out=out, workers=workers)
+        settings = settings.on_cluster(dask_address)
     except ValueError as e:
         raise fail(str(e), 2) from e
     from warehouse import WarehouseError
@@ -128,7 +138,9 @@ def ingest(
 
     planned = plan_sources(sources)
     files, missing = discover(planned.paths)
-    if files and settings.file_timeout:
+    # Files are read here unless a Dask cluster reads them.
+    warm_here = bool(files) and bool(settings.file_timeout) and settings.task_runner != "dask"
+    if warm_here:
         from .budget import start_early
 
         # The parsers warm up (about 2 s of CPU) while the warehouse is asked what is new;
@@ -144,7 +156,7 @@ def ingest(
     except WarehouseError as e:
         raise fail(str(e)) from e
     if work.nothing:
-        if files and settings.file_timeout:
+        if warm_here:
             from .budget import stop_early
 
             stop_early()
@@ -357,10 +369,11 @@ def serve_command(
         str,
         typer.Option("--timezone", help="Time zone the --cron schedule is read in (IANA name)."),
     ] = "Asia/Shanghai",
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Ingest on a schedule, served against a Prefect server (PREFECT_API_URL)."""
     try:
-        settings = load_settings().with_overrides(db=db, out=out)
+        settings = load_settings().with_overrides(db=db, out=out).on_cluster(dask_address)
     except ValueError as e:
         raise fail(str(e), 2) from e
     if (cron is None) == (interval is None):

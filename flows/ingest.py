@@ -10,17 +10,19 @@ run with nothing new writes nothing. Otherwise loading happens in a write sessio
 (`warehouse.session`): a copy of the warehouse, swapped in when the run ends, so
 readers are never blocked; what was loaded stays when the run stops on an error.
 Loading is sequential (DuckDB has one writer); extraction runs in the engine's pool
-(threads by default, processes with NOTICEFLOW_TASK_RUNNER). README "Web pages, their
-attachments, and URLs".
+(threads by default, processes or a Dask cluster with NOTICEFLOW_TASK_RUNNER). README
+"Web pages, their attachments, and URLs" and "Past one machine: Dask".
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import threading
 import time
+from typing import Any
 
 from warehouse import PublishError, WarehouseError, plain_os_error, writing
 from warehouse.publish import warm_up as publish_warm_up
@@ -134,6 +136,15 @@ def _load_and_publish(
     summary.stage_seconds["publish"] = time.perf_counter() - publish_started
 
 
+def _unrecorded_engine(settings: Settings) -> contextlib.AbstractContextManager[Any]:
+    """A local pool, or a Dask cluster (imported only then) for the dask runner."""
+    if settings.task_runner == "dask":
+        from .dask_engine import DaskEngine
+
+        return DaskEngine(address=settings.dask_address, workers=settings.workers)
+    return LocalEngine(workers=settings.workers, processes=settings.task_runner == "processes")
+
+
 def run_ingest(
     sources: list[str],
     settings: Settings,
@@ -158,9 +169,7 @@ def run_ingest(
             sources, settings, force=force, progress=progress, api_url=recording.url
         )
     else:
-        with LocalEngine(
-            workers=settings.workers, processes=settings.task_runner == "processes"
-        ) as engine:
+        with _unrecorded_engine(settings) as engine:
             summary = ingest_body(sources, settings, force=force, engine=engine, progress=progress)
     summary.recorded_at = recording.url if recording.recorded else None
     summary.recording_note = recording.note

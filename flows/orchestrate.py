@@ -12,6 +12,13 @@ it pickles by reference into worker processes.
 - `LocalEngine` (here) runs the same steps on a `concurrent.futures` pool, with the same
   retries, and imports nothing of Prefect: a run nobody records (no server configured
   or reachable, or NOTICEFLOW_PREFECT=off) costs no Prefect start-up at all.
+- `DaskEngine` (`flows/dask_engine.py`) runs them on a Dask cluster when nobody records
+  the run (recorded runs use Prefect's `DaskTaskRunner`). Its workers may be other
+  machines (`remote`): a step is sent a file's bytes, never a path, and never the
+  warehouse, which only the process running the flow writes.
+
+Results are loaded `in_submission_order`: each as soon as it and the ones submitted
+before it are done, so the warehouse does not depend on which worker was faster.
 """
 
 from __future__ import annotations
@@ -20,11 +27,20 @@ import concurrent.futures
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["Engine", "LocalEngine", "StepFuture", "StepOptions", "options_of", "step"]
+__all__ = [
+    "Engine",
+    "InProcessCalls",
+    "LocalEngine",
+    "StepFuture",
+    "StepOptions",
+    "in_submission_order",
+    "options_of",
+    "step",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
@@ -75,6 +91,7 @@ class Engine(Protocol):
     """What the flow code needs from whoever runs its steps."""
 
     recorded: bool  # True when the run is recorded on a Prefect server
+    remote: bool  # True when submitted steps may run on other machines (sent bytes, no paths)
 
     def submit(self, step: Callable[..., R], *args: Any, **kwargs: Any) -> StepFuture[R]: ...
 
@@ -92,6 +109,19 @@ class Engine(Protocol):
     def warning(self, message: str, *args: object) -> None: ...
 
     def artifact(self, key: str, markdown: str, description: str) -> None: ...
+
+
+def in_submission_order(engine: Engine, futures: Sequence[StepFuture[R]]) -> Iterator[int]:
+    """Indexes of `futures` in the order given, each as soon as it and all the ones before
+    it are done (a stable order of loading, whatever order the workers finish in)."""
+    position = {id(future): i for i, future in enumerate(futures)}
+    done: set[int] = set()
+    following = 0
+    for future in engine.as_completed(futures):
+        done.add(position[id(future)])
+        while following in done:
+            yield following
+            following += 1
 
 
 def run_with_retries(
@@ -116,33 +146,11 @@ def run_with_retries(
             attempt += 1
 
 
-class LocalEngine:
-    """Steps on a thread or process pool of this process; nothing is recorded."""
+class InProcessCalls:
+    """`call`, `warning` and `artifact` of an engine that records nothing: a called step
+    runs here, in the process running the flow (the one writer of the warehouse)."""
 
     recorded = False
-
-    def __init__(self, *, workers: int, processes: bool = False) -> None:
-        if processes:  # spawned, not forked: the parent runs DuckDB's threads
-            self._pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        else:
-            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> LocalEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def submit(self, step: Callable[..., R], *args: Any, **kwargs: Any) -> StepFuture[R]:
-        return self._pool.submit(step, *args, **kwargs)
-
-    def as_completed(self, futures: Iterable[StepFuture[R]]) -> Iterator[StepFuture[R]]:
-        return concurrent.futures.as_completed(list(futures))  # type: ignore[arg-type]
 
     def call(
         self,
@@ -167,3 +175,32 @@ class LocalEngine:
 
     def artifact(self, key: str, markdown: str, description: str) -> None:
         """Nothing records it: the command line prints the summary."""
+
+
+class LocalEngine(InProcessCalls):
+    """Steps on a thread or process pool of this process; nothing is recorded."""
+
+    remote = False
+
+    def __init__(self, *, workers: int, processes: bool = False) -> None:
+        if processes:  # spawned, not forked: the parent runs DuckDB's threads
+            self._pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        else:
+            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def submit(self, step: Callable[..., R], *args: Any, **kwargs: Any) -> StepFuture[R]:
+        return self._pool.submit(step, *args, **kwargs)
+
+    def as_completed(self, futures: Iterable[StepFuture[R]]) -> Iterator[StepFuture[R]]:
+        return concurrent.futures.as_completed(list(futures))  # type: ignore[arg-type]

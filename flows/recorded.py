@@ -4,6 +4,10 @@ step as a Prefect task. Imported only when a run is recorded (flows/recording.py
 Each step of `flows.tasks` becomes a Prefect task with the step's name, retries and
 backoff (the `fetch` step retries only transient failures), so the UI shows the run's
 tasks as before; the run's summary is the markdown artifact `ingest-summary`.
+
+NOTICEFLOW_TASK_RUNNER picks Prefect's task runner: threads, processes, or Dask
+(`prefect_dask.DaskTaskRunner`, imported only then) on the scheduler at
+NOTICEFLOW_DASK_ADDRESS or on a temporary local cluster; the tasks are shown alike.
 """
 
 from __future__ import annotations
@@ -47,11 +51,13 @@ def _retry_condition(kinds: tuple[type[BaseException], ...]) -> Any:
 
 
 class PrefectEngine:
-    """Steps as Prefect tasks of the current flow run."""
+    """Steps as Prefect tasks of the current flow run (`remote`: on Dask workers that may
+    be other machines)."""
 
     recorded = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, remote: bool = False) -> None:
+        self.remote = remote
         self._tasks: dict[str, Task[..., Any]] = {}
 
     def _task(self, step: Callable[..., R]) -> Task[..., R]:
@@ -109,11 +115,12 @@ def ingest_flow(
     force: bool = False,
 ) -> RunSummary:
     """Ingest files, folders and URLs into the warehouse and publish what changed."""
+    settings = settings or load_settings()
     return ingest_body(
         sources,
-        settings or load_settings(),
+        settings,
         force=force,
-        engine=PrefectEngine(),
+        engine=PrefectEngine(remote=settings.task_runner == "dask"),
         progress=run_progress.current(),
     )
 
@@ -130,6 +137,20 @@ def _api(url: str | None) -> contextlib.AbstractContextManager[Any]:
     return contextlib.nullcontext()
 
 
+def _task_runner(settings: Settings) -> object:
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        from .dask_engine import local_cluster_options
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs=local_cluster_options(settings.workers))
+    if settings.task_runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=settings.workers)
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
+
+
 def run_recorded_ingest(
     sources: list[str],
     settings: Settings,
@@ -139,10 +160,7 @@ def run_recorded_ingest(
     api_url: str | None,
 ) -> RunSummary:
     """The ingest as a Prefect flow run (a subflow inside a running flow) on `api_url`."""
-    if settings.task_runner == "processes":
-        runner: object = ProcessPoolTaskRunner(max_workers=settings.workers)
-    else:
-        runner = ThreadPoolTaskRunner(max_workers=settings.workers)
+    runner = _task_runner(settings)
     configured = ingest_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
     run_progress.set_current(progress)
     try:

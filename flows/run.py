@@ -5,18 +5,27 @@ attachments (loaded with `parent_doc_id`). A URL page that is no notice but link
 notices of this family is a list page whose links are followed (one level).
 Acquisition (fetching, the HTTP cache, list pages' links) is `flows.sources`; this
 module decides the order and hands the steps to the engine.
+
+Results are loaded as they complete, in the order they were submitted
+(`in_submission_order`), so the warehouse is the same whatever the runner. A step that
+never comes back (its Dask worker died more often than the scheduler retries it) makes
+its document `failed` with the reason; the batch goes on.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractors import Link
 from normalizers.linked import attachment_links, family_links
-from warehouse import Warehouse
+from normalizers.records import Notice
+from warehouse import LoadUnit, Warehouse
 
 from . import plan
-from .orchestrate import Engine, StepFuture
+from .orchestrate import Engine, StepFuture, in_submission_order
 from .progress import ProgressHook
 from .settings import Settings
 from .sources import (
@@ -32,11 +41,55 @@ from .sources import (
     open_fetcher,
     resolve_links,
 )
-from .steps import FileResult, is_notice_page, looks_like_web_page, notice_of, with_linked_files
+from .steps import (
+    FileResult,
+    content_to_send,
+    is_notice_page,
+    looks_like_web_page,
+    notice_of,
+    with_linked_files,
+)
 from .summary import RunSummary
-from .tasks import fetch_task, load_result, process_fetched_task, process_task
+from .tasks import (
+    fetch_task,
+    load_result,
+    lost,
+    process_fetched_task,
+    process_task,
+    stopped_fetched,
+    stopped_file,
+)
 
-__all__ = ["IngestRun"]
+__all__ = ["SEND_BATCH_BYTES", "IngestRun"]
+
+SEND_BATCH_BYTES = 256 * 1024 * 1024  # files read and sent to remote workers at a time
+
+
+def _batches(items: list[InputFile], limit: int) -> list[list[InputFile]]:
+    """`items` in order, cut into runs of at most `limit` bytes (at least one file each)."""
+    batches: list[list[InputFile]] = []
+    size = limit
+    for item in items:
+        if size + item.n_bytes > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += item.n_bytes
+    return batches
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A submitted step, and the row its document gets should the step not come back."""
+
+    future: StepFuture[FileResult]
+    stopped: Callable[[], LoadUnit]
+
+    def result(self) -> FileResult:
+        try:
+            return self.future.result()
+        except Exception as e:  # a lost worker: this document failed, the batch goes on
+            return lost(self.stopped(), e)
 
 
 class IngestRun:
@@ -100,8 +153,41 @@ class IngestRun:
     def _current(self, doc_id: str) -> bool:
         return bool(self.warehouse.current_of([doc_id], plan.EXTRACTOR_VERSION))
 
-    def _submit(self, item: InputFile, *args: object) -> StepFuture[FileResult]:
-        return self.engine.submit(process_task, item, self.settings, self.pii_key, *args)
+    def _submit(
+        self, item: InputFile, parent: Notice | None = None, parent_doc_id: str | None = None
+    ) -> _Pending:
+        """`item` extracted by the engine; a worker that may be another machine is sent
+        its bytes (`content_to_send`)."""
+        content = content_to_send(item, self.settings.limits) if self.engine.remote else None
+        future = self.engine.submit(
+            process_task, item, self.settings, self.pii_key, parent, parent_doc_id, content
+        )
+        return _Pending(future, lambda: stopped_file(item, parent_doc_id))
+
+    def _submit_fetched(
+        self, fetched: Fetched, parent: Notice | None = None, parent_doc_id: str | None = None
+    ) -> _Pending:
+        future = self.engine.submit(
+            process_fetched_task, fetched, self.settings, self.pii_key, parent, parent_doc_id
+        )
+        return _Pending(future, lambda: stopped_fetched(fetched, parent_doc_id))
+
+    def _results(self, items: list[InputFile]) -> Iterator[FileResult]:
+        """Each item's result as it completes, in the order given. A remote engine is sent
+        the files in batches of at most `SEND_BATCH_BYTES`, two batches at a time: what is
+        read and in flight stays bounded however long the list."""
+        batches = _batches(items, SEND_BATCH_BYTES) if self.engine.remote else [items]
+        submitted: deque[list[_Pending]] = deque()
+        for batch in batches:
+            submitted.append([self._submit(item) for item in batch])
+            if len(submitted) > 1:
+                yield from self._in_order(submitted.popleft())
+        while submitted:
+            yield from self._in_order(submitted.popleft())
+
+    def _in_order(self, pending: list[_Pending]) -> Iterator[FileResult]:
+        for i in in_submission_order(self.engine, [p.future for p in pending]):
+            yield pending[i].result()
 
     # Files and folders.
     def files(self, files: list[InputFile]) -> None:
@@ -116,10 +202,7 @@ class IngestRun:
         self.summary.skipped += skipped
         self.total += len(todo)
         first = [item for item in todo if looks_like_web_page(item.path)]
-        results = [
-            future.result()
-            for future in self.engine.as_completed([self._submit(item) for item in first])
-        ]
+        results = list(self._results(first))
         items = {item.source_uri: item for item in first}
         pages = [(items[r.unit.source_uri], r) for r in results if is_notice_page(r)]
         # A file that a page links is read as the page's attachment, not on its own.
@@ -133,8 +216,8 @@ class IngestRun:
         done = {item.source_uri for item in first}
         rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
         self.total -= len(todo) - len(first) - len(rest)
-        for future in self.engine.as_completed([self._submit(item) for item in rest]):
-            self.load(future.result())
+        for result in self._results(rest):
+            self.load(result)
         for item, page in pages:
             self.page(page, page_path=item.path, root=item.root)
 
@@ -160,7 +243,7 @@ class IngestRun:
         )
         problems = [r.message for r in refused if r.unsafe]
         notes: list[str] = [r.message for r in refused if not r.unsafe]
-        futures: list[tuple[Link, StepFuture[FileResult]]] = []
+        futures: list[tuple[Link, _Pending]] = []
         downloads = [fetched] if fetched else []
         for target in targets:
             href = target.link.href
@@ -176,7 +259,7 @@ class IngestRun:
                     problems.append(f"attachment {href} cannot be read: {e.strerror or e}")
                     continue
                 item = InputFile(target.path, str(target.path), doc_id, size, root)
-                future = self._submit(item, notice, page.unit.doc_id)
+                pending = self._submit(item, notice, page.unit.doc_id)
             else:
                 assert target.url is not None
                 download = self.web.fetch(target.url)  # in full: its parent changed
@@ -184,17 +267,10 @@ class IngestRun:
                     problems.append(f"attachment {href} not fetched: {download.error}")
                     continue
                 downloads.append(download)
-                future = self.engine.submit(
-                    process_fetched_task,
-                    download,
-                    self.settings,
-                    self.pii_key,
-                    notice,
-                    page.unit.doc_id,
-                )
-            futures.append((target.link, future))
+                pending = self._submit_fetched(download, notice, page.unit.doc_id)
+            futures.append((target.link, pending))
         self.total += len(futures)
-        children = [(link, future.result()) for link, future in futures]
+        children = [(link, pending.result()) for link, pending in futures]
         for note in notes:
             self.engine.warning("%s: %s", page.unit.source_uri, note)
         self.load(with_linked_files(page, children, problems, notes))
@@ -220,9 +296,7 @@ class IngestRun:
             error = fetched.error or f"HTTP {fetched.status} without content"
             self.summary.missing.append(f"{url}: not fetched: {error}")
             return
-        result = self.engine.submit(
-            process_fetched_task, fetched, self.settings, self.pii_key
-        ).result()
+        result = self._submit_fetched(fetched).result()
         document = result.unit.document
         if follow_lists and result.unit.role != "notice" and document is not None:
             links = family_links(document)

@@ -80,12 +80,18 @@ def check_server() -> str:
 
 @flow(name="scheduled-ingest")
 def scheduled_ingest(
-    sources: list[str], db: str, out: str, sources_file: str | None = None
+    sources: list[str],
+    db: str,
+    out: str,
+    sources_file: str | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, int]:
-    """Ingest `sources` plus what `sources_file` lists now; publish (dashboard included)."""
+    """Ingest `sources` plus what `sources_file` lists now; publish (dashboard included).
+    `dask_address`: extract on that Dask cluster (`serve --dask-address`)."""
     quiet_parser_logs()  # runs execute in processes of their own
     logger = get_run_logger()
     settings = load_settings().with_overrides(db=Path(db), out=Path(out))
+    settings = settings.on_cluster(dask_address)
     inputs = list(sources)
     if sources_file:
         inputs += _listed(Path(sources_file))
@@ -119,6 +125,7 @@ def _parameters(sources: list[str] | Path, settings: Settings) -> dict[str, obje
         "db": str(settings.db.resolve()),
         "out": str(settings.out.resolve()),
         "sources_file": sources_file,
+        "dask_address": settings.dask_address,
     }
 
 

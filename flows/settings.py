@@ -5,7 +5,8 @@
 | NOTICEFLOW_DB | data/warehouse.duckdb | the DuckDB file |
 | NOTICEFLOW_OUT | data/curated | where curated files are published |
 | NOTICEFLOW_WORKERS | 2 | files extracted at once |
-| NOTICEFLOW_TASK_RUNNER | threads | `threads` or `processes` |
+| NOTICEFLOW_TASK_RUNNER | threads | `threads`, `processes` or `dask` (README "Past one machine") |
+| NOTICEFLOW_DASK_ADDRESS | (none) | Dask scheduler `tcp://host:8786`; none: a local cluster |
 | NOTICEFLOW_PII_KEY_FILE | data/.pii_key | secret key for hashing ID numbers (made on first use) |
 | NOTICEFLOW_MAX_FILE_MB | 100 | larger files are refused |
 | NOTICEFLOW_MAX_PAGES | 2000 | longer documents are refused |
@@ -37,6 +38,8 @@ __all__ = ["Settings", "load_settings", "prepare_prefect_environment", "quiet_pa
 
 # "www.mohrss.gov.cn", "127.0.0.1" or "*.gov.cn" (the domain and its subdomains).
 _KILL_AT = re.compile(r"^(?:extract|load|publish)(?::[1-9][0-9]*)?$")
+_DASK_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?[^\s/:]+:[0-9]{1,5}$")
+_TASK_RUNNERS = ("threads", "processes", "dask")
 _HOST_PATTERN = re.compile(r"^(?:\*\.)?[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*$")
 
 
@@ -46,6 +49,7 @@ class Settings:
     out: Path = Path("data/curated")
     workers: int = 2
     task_runner: str = "threads"
+    dask_address: str | None = None  # the scheduler of an existing Dask cluster
     pii_key_file: Path = Path("data/.pii_key")
     limits: Limits = Limits()  # noqa: RUF009  (frozen: one shared default is safe)
     allowed_hosts: tuple[str, ...] = ()  # besides the hosts of the URLs a run is given
@@ -86,13 +90,30 @@ class Settings:
             raise ValueError(f"prefect_wait must not be negative, got {self.prefect_wait}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
-        if self.task_runner not in ("threads", "processes"):
+        if self.task_runner not in _TASK_RUNNERS:
             raise ValueError(
-                f"task runner must be 'threads' or 'processes', got {self.task_runner!r}"
+                f"task runner must be 'threads', 'processes' or 'dask', got {self.task_runner!r}"
             )
+        if self.dask_address is not None:
+            if not _DASK_ADDRESS.match(self.dask_address):
+                raise ValueError(
+                    f"not a Dask scheduler address: {self.dask_address!r} (write tcp://host:8786)"
+                )
+            if self.task_runner != "dask":
+                raise ValueError(
+                    "a Dask scheduler address is for the dask task runner, but "
+                    f"NOTICEFLOW_TASK_RUNNER is {self.task_runner!r}"
+                )
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    def on_cluster(self, address: str | None) -> Settings:
+        """These settings with the Dask runner on the scheduler at `address` (given by
+        --dask-address); unchanged when `address` is None."""
+        if address is None:
+            return self
+        return replace(self, task_runner="dask", dask_address=address)
 
     def pii_key(self) -> bytes:
         """The secret for keyed hashes of ID numbers; created (mode 600) on first use."""
@@ -132,11 +153,14 @@ def _hosts_env(name: str) -> tuple[str, ...]:
 
 def load_settings() -> Settings:
     env = os.environ
+    dask_address = env.get("NOTICEFLOW_DASK_ADDRESS", "").strip() or None
     return Settings(
         db=Path(env.get("NOTICEFLOW_DB", "data/warehouse.duckdb")),
         out=Path(env.get("NOTICEFLOW_OUT", "data/curated")),
         workers=_int_env("NOTICEFLOW_WORKERS", 2),
-        task_runner=env.get("NOTICEFLOW_TASK_RUNNER", "threads"),
+        # An address alone says the runner.
+        task_runner=env.get("NOTICEFLOW_TASK_RUNNER") or ("dask" if dask_address else "threads"),
+        dask_address=dask_address,
         pii_key_file=Path(env.get("NOTICEFLOW_PII_KEY_FILE", "data/.pii_key")),
         limits=Limits(
             max_file_bytes=_int_env("NOTICEFLOW_MAX_FILE_MB", 100) * 1024 * 1024,

@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from extractors import EXTRACTOR_VERSION, ExtractionError, Limits, Link, MediaType, extract, sniff
+from extractors import (
+    EXTRACTOR_VERSION,
+    ExtractionError,
+    Limits,
+    Link,
+    MediaType,
+    extract,
+    sniff,
+    too_large,
+)
 from extractors.model import Document
 from extractors.outcome import nothing_extracted
 from normalizers.bundle import LinkedFile, bundle_page, status_and_error, with_attachment_files
@@ -33,6 +42,7 @@ from .sources import InputFile
 __all__ = [
     "Derived",
     "FileResult",
+    "content_to_send",
     "derive",
     "is_notice_page",
     "looks_like_web_page",
@@ -110,23 +120,27 @@ def process_file(
     pii_key: bytes,
     parent: Notice | None = None,
     parent_doc_id: str | None = None,
+    content: bytes | str | None = None,
 ) -> FileResult:
-    """Read, extract and normalise one file (as an attachment of `parent`, if given)."""
-    try:
-        data = item.path.read_bytes()
-    except OSError as e:
+    """Read, extract and normalise one file (as an attachment of `parent`, if given).
+
+    `content`: what the writer read of the file for a worker that may be another
+    machine (`content_to_send`), used instead of `item.path`."""
+    if content is None:
+        content = _read(item)
+    if isinstance(content, str):
         unit = LoadUnit(
             doc_id=item.doc_id,
             source_uri=item.source_uri,
             n_bytes=item.n_bytes,
             parent_doc_id=parent_doc_id,
             status="failed",
-            error=f"cannot read the file: {e.strerror or e}",
+            error=content,
             extractor_version=EXTRACTOR_VERSION,
         )
         return FileResult(unit)
     return process_bytes(
-        data,
+        content,
         doc_id=item.doc_id,
         source_uri=item.source_uri,
         limits=limits,
@@ -134,6 +148,21 @@ def process_file(
         parent=parent,
         parent_doc_id=parent_doc_id,
     )
+
+
+def _read(item: InputFile) -> bytes | str:
+    """The file's bytes, or why they cannot be read."""
+    try:
+        return item.path.read_bytes()
+    except OSError as e:
+        return f"cannot read the file: {e.strerror or e}"
+
+
+def content_to_send(item: InputFile, limits: Limits) -> bytes | str:
+    """What a worker that may be another machine is sent to read `item`: its bytes, or
+    why they cannot be read. A file over NOTICEFLOW_MAX_FILE_MB is refused here, unread
+    and unsent, with the words extraction refuses it with."""
+    return too_large(item.n_bytes, limits) or _read(item)
 
 
 def process_bytes(

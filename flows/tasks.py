@@ -29,12 +29,16 @@ __all__ = [
     "discover_task",
     "fetch_task",
     "load_result",
+    "lost",
     "process_fetched_task",
     "process_task",
     "publish_task",
+    "stopped_fetched",
+    "stopped_file",
 ]
 
 log = logging.getLogger(__name__)
+_HEAD_BYTES = 65536  # enough to tell a file's format
 
 
 @step("discover")
@@ -64,6 +68,13 @@ def _budget_limits(settings: Settings) -> Limits:
     return limits
 
 
+def _failed(stopped: LoadUnit, message: str, seconds: dict[str, float]) -> FileResult:
+    unit = dataclasses.replace(
+        stopped, status="failed", error=message, problems=[("extract", message)]
+    )
+    return FileResult(unit, seconds)
+
+
 def _within_budget(
     fn: Any, kwargs: dict[str, Any], settings: Settings, stopped: LoadUnit
 ) -> FileResult:
@@ -75,11 +86,58 @@ def _within_budget(
     try:
         result: FileResult = run_in_child(fn, kwargs, timeout=settings.file_timeout)
     except FileStopped as e:
-        unit = dataclasses.replace(
-            stopped, status="failed", error=str(e), problems=[("extract", str(e))]
-        )
-        return FileResult(unit, {"extract": time.perf_counter() - started})
+        return _failed(stopped, str(e), {"extract": time.perf_counter() - started})
     return result
+
+
+def _stopped(
+    doc_id: str, source_uri: str, head: bytes | None, n_bytes: int, parent_doc_id: str | None
+) -> LoadUnit:
+    """The row of a document whose reading was stopped (`head`: its first bytes, if known)."""
+    return LoadUnit(
+        doc_id=doc_id,
+        source_uri=source_uri,
+        status="failed",
+        media_type=sniff(head[:_HEAD_BYTES]).value if head is not None else None,
+        n_bytes=n_bytes,
+        parent_doc_id=parent_doc_id,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _head(path: Path) -> bytes | None:
+    try:
+        with path.open("rb") as f:
+            return f.read(_HEAD_BYTES)
+    except OSError:
+        return None
+
+
+def stopped_file(
+    item: InputFile, parent_doc_id: str | None = None, content: bytes | str | None = None
+) -> LoadUnit:
+    """The row of `item` should its reading be stopped (or its worker be lost)."""
+    head = content if isinstance(content, bytes) else None
+    if content is None:
+        head = _head(item.path)
+    return _stopped(item.doc_id, item.source_uri, head, item.n_bytes, parent_doc_id)
+
+
+def stopped_fetched(fetched: Fetched, parent_doc_id: str | None = None) -> LoadUnit:
+    """The row of a fetched document should its reading be stopped."""
+    assert fetched.content is not None and fetched.doc_id is not None
+    content = fetched.content
+    return _stopped(fetched.doc_id, fetched.url, content, len(content), parent_doc_id)
+
+
+def lost(stopped: LoadUnit, error: BaseException) -> FileResult:
+    """A document whose step never came back (the Dask worker reading it died more often
+    than the scheduler retries, or the engine lost it): failed, with the reason."""
+    message = (
+        f"the worker reading the file was lost ({type(error).__name__}: {error}); "
+        "the rest of the batch went on"
+    )
+    return _failed(stopped, message, {})
 
 
 @step("extract-and-normalize")
@@ -89,23 +147,19 @@ def process_task(
     pii_key: bytes,
     parent: Notice | None = None,
     parent_doc_id: str | None = None,
+    content: bytes | str | None = None,
 ) -> FileResult:
-    kwargs = {"item": item, "limits": _budget_limits(settings), "pii_key": pii_key}
-    try:
-        with item.path.open("rb") as f:
-            media_type: str | None = sniff(f.read(65536)).value
-    except OSError:
-        media_type = None
-    stopped = LoadUnit(
-        doc_id=item.doc_id,
-        source_uri=item.source_uri,
-        status="failed",
-        media_type=media_type,
-        n_bytes=item.n_bytes,
-        parent_doc_id=parent_doc_id,
-        extractor_version=EXTRACTOR_VERSION,
-    )
-    kwargs |= {"parent": parent, "parent_doc_id": parent_doc_id}
+    """Read one file; `content` is what the writer sent of it (`steps.content_to_send`)
+    when the step may run on another machine, else it is read from `item.path`."""
+    kwargs = {
+        "item": item,
+        "limits": _budget_limits(settings),
+        "pii_key": pii_key,
+        "parent": parent,
+        "parent_doc_id": parent_doc_id,
+        "content": content,
+    }
+    stopped = stopped_file(item, parent_doc_id, content)
     return _within_budget(process_file, kwargs, settings, stopped)
 
 
@@ -127,15 +181,7 @@ def process_fetched_task(
         "parent": parent,
         "parent_doc_id": parent_doc_id,
     }
-    stopped = LoadUnit(
-        doc_id=fetched.doc_id,
-        source_uri=fetched.url,
-        status="failed",
-        media_type=sniff(fetched.content[:65536]).value,
-        n_bytes=len(fetched.content),
-        parent_doc_id=parent_doc_id,
-        extractor_version=EXTRACTOR_VERSION,
-    )
+    stopped = stopped_fetched(fetched, parent_doc_id)
     return _within_budget(_process_fetched, kwargs, settings, stopped)
 
 
