@@ -2,7 +2,9 @@
 
 The flow code (`flows/ingest.py`, `flows/run.py`, `flows/rebuild.py`) is written once
 against `Engine`: `submit` a step and collect its futures `as_completed`, `call` a
-step (with retries), log a warning, leave an artifact. A step is a plain function with
+step (with retries), log a warning, leave an artifact. `streamed` runs one step over
+many items with a bounded number in flight, for any engine: a run's memory does not
+grow with its number of documents. A step is a plain function with
 a name and its retry rules (`@step`), kept as a plain module-level function so that
 it pickles by reference into worker processes.
 
@@ -17,6 +19,7 @@ it pickles by reference into worker processes.
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import logging
 import multiprocessing
 import time
@@ -24,10 +27,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["Engine", "LocalEngine", "StepFuture", "StepOptions", "options_of", "step"]
+__all__ = [
+    "Engine",
+    "LocalEngine",
+    "StepFuture",
+    "StepOptions",
+    "options_of",
+    "step",
+    "streamed",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
+T = TypeVar("T")
 R_co = TypeVar("R_co", covariant=True)
 
 log = logging.getLogger("noticeflow")
@@ -92,6 +104,40 @@ class Engine(Protocol):
     def warning(self, message: str, *args: object) -> None: ...
 
     def artifact(self, key: str, markdown: str, description: str) -> None: ...
+
+
+def streamed(
+    engine: Engine,
+    submit: Callable[[T], StepFuture[R]],
+    items: Iterable[T],
+    *,
+    window: int,
+) -> Iterator[tuple[T, R]]:
+    """`(item, result)` of `submit(item)` for each of `items`, in the order they complete.
+
+    At most `window` items are submitted and not yet handed out: the next is submitted
+    when the caller comes back for one more, after it dealt with the last (loaded it),
+    so no more than `window` results are ever held here, however many `items` there
+    are. Each future is dropped as its result is handed out. Works over any `Engine`
+    (its `as_completed` asked for the first of those in flight).
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    source = iter(items)
+    in_flight: list[tuple[StepFuture[R], T]] = []
+    while True:
+        for item in itertools.islice(source, window - len(in_flight)):
+            in_flight.append((submit(item), item))
+        if not in_flight:
+            return
+        first = next(iter(engine.as_completed([future for future, _ in in_flight])))
+        index = next(i for i, (future, _) in enumerate(in_flight) if future is first)
+        future, item = in_flight.pop(index)
+        del first
+        result = future.result()
+        del future  # its result goes with it once the caller is done with `result`
+        yield item, result
+        del result
 
 
 def run_with_retries(

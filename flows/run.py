@@ -9,14 +9,19 @@ module decides the order and hands the steps to the engine.
 
 from __future__ import annotations
 
+import contextlib
+import pickle
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from extractors import Link
 from normalizers.linked import attachment_links, family_links
 from warehouse import Warehouse
 
 from . import plan
-from .orchestrate import Engine, StepFuture
+from .orchestrate import Engine, StepFuture, streamed
 from .progress import ProgressHook
 from .settings import Settings
 from .sources import (
@@ -105,8 +110,13 @@ class IngestRun:
 
     # Files and folders.
     def files(self, files: list[InputFile]) -> None:
-        """Extract pages first, to know which files they link; then the rest, loading
-        each as it is done; then the pages with the files they link."""
+        """Extract pages first, to know which files they link; then the rest; then the
+        pages with the files they link.
+
+        Streamed: a bounded number of files is in flight (`streamed`), each result is
+        loaded as it comes and let go; the notice pages wait for their turn in a
+        temporary file (`_Spool`), not in memory.
+        """
         todo, skipped = plan.todo(
             self.warehouse,
             files,
@@ -116,27 +126,27 @@ class IngestRun:
         self.summary.skipped += skipped
         self.total += len(todo)
         first = [item for item in todo if looks_like_web_page(item.path)]
-        results = [
-            future.result()
-            for future in self.engine.as_completed([self._submit(item) for item in first])
-        ]
-        items = {item.source_uri: item for item in first}
-        pages = [(items[r.unit.source_uri], r) for r in results if is_notice_page(r)]
         # A file that a page links is read as the page's attachment, not on its own.
         linked: set[Path] = set()
-        for item, page in pages:
-            links = page.unit.document.links if page.unit.document else ()
-            linked |= plan.linked_files(links, item, self.policy)
-        for result in results:
-            if not is_notice_page(result):
+        with _spool() as pages:
+            for item, result in self._stream(first):
+                if is_notice_page(result):
+                    links = result.unit.document.links if result.unit.document else ()
+                    linked |= plan.linked_files(links, item, self.policy)
+                    pages.put(item, result)
+                else:
+                    self.load(result)
+            done = {item.source_uri for item in first}
+            rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
+            self.total -= len(todo) - len(first) - len(rest)
+            for _, result in self._stream(rest):
                 self.load(result)
-        done = {item.source_uri for item in first}
-        rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
-        self.total -= len(todo) - len(first) - len(rest)
-        for future in self.engine.as_completed([self._submit(item) for item in rest]):
-            self.load(future.result())
-        for item, page in pages:
-            self.page(page, page_path=item.path, root=item.root)
+            for item, page in pages:
+                self.page(page, page_path=item.path, root=item.root)
+
+    def _stream(self, items: list[InputFile]) -> Iterator[tuple[InputFile, FileResult]]:
+        """Each item's result as it is done, at most two per worker in flight."""
+        return streamed(self.engine, self._submit, items, window=2 * self.settings.workers)
 
     # Notice pages and their attachment links.
     def page(
@@ -240,3 +250,27 @@ class IngestRun:
         else:
             self.load(result)
             self.web.remember(fetched, role="document")
+
+
+class _Spool:
+    """Notice pages kept for later on disk (pickled, in a temporary file), read back one
+    at a time in the order they were put: a run holds no list of its pages' documents."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._count = 0
+
+    def put(self, item: InputFile, page: FileResult) -> None:
+        pickle.dump((item, page), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __iter__(self) -> Iterator[tuple[InputFile, FileResult]]:
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)
+
+
+@contextlib.contextmanager
+def _spool() -> Iterator[_Spool]:
+    with tempfile.TemporaryFile(prefix="noticeflow-pages-") as file:
+        yield _Spool(file)
