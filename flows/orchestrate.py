@@ -2,7 +2,9 @@
 
 The flow code (`flows/ingest.py`, `flows/run.py`, `flows/rebuild.py`) is written once
 against `Engine`: `submit` a step and collect its futures `as_completed`, `call` a
-step (with retries), log a warning, leave an artifact. A step is a plain function with
+step (with retries), log a warning, leave an artifact. `streamed` runs one step over
+many items with a bounded number in flight, for any engine: a run's memory does not
+grow with its number of documents. A step is a plain function with
 a name and its retry rules (`@step`), kept as a plain module-level function so that
 it pickles by reference into worker processes.
 
@@ -17,17 +19,18 @@ it pickles by reference into worker processes.
   machines (`remote`): a step is sent a file's bytes, never a path, and never the
   warehouse, which only the process running the flow writes.
 
-Results are loaded `in_submission_order`: each as soon as it and the ones submitted
-before it are done, so the warehouse does not depend on which worker was faster.
+Results are loaded as they come, in the order the items were submitted (`streamed`),
+so the warehouse does not depend on which worker was faster.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -37,13 +40,14 @@ __all__ = [
     "LocalEngine",
     "StepFuture",
     "StepOptions",
-    "in_submission_order",
     "options_of",
     "step",
+    "streamed",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
+T = TypeVar("T")
 R_co = TypeVar("R_co", covariant=True)
 
 log = logging.getLogger("noticeflow")
@@ -111,17 +115,46 @@ class Engine(Protocol):
     def artifact(self, key: str, markdown: str, description: str) -> None: ...
 
 
-def in_submission_order(engine: Engine, futures: Sequence[StepFuture[R]]) -> Iterator[int]:
-    """Indexes of `futures` in the order given, each as soon as it and all the ones before
-    it are done (a stable order of loading, whatever order the workers finish in)."""
-    position = {id(future): i for i, future in enumerate(futures)}
-    done: set[int] = set()
-    following = 0
-    for future in engine.as_completed(futures):
-        done.add(position[id(future)])
-        while following in done:
-            yield following
-            following += 1
+def streamed(
+    submit: Callable[[T], StepFuture[R]],
+    items: Iterable[T],
+    *,
+    window: int,
+    weigh: Callable[[T], int] | None = None,
+    max_weight: int = 0,
+) -> Iterator[tuple[T, R]]:
+    """`(item, result)` of `submit(item)` for each of `items`, in the order of `items`.
+
+    At most `window` items are submitted and not yet handed out (and, with `weigh`, at
+    most `max_weight` of their weight, say bytes sent to remote workers, unless a single
+    item weighs more): the next is submitted when the caller comes back for one more,
+    after it dealt with the last (loaded it). So no more than `window` results are ever
+    held here, however many `items` there are, and results are handed out in a stable
+    order whatever order the workers finish in (the warehouse is the same for every
+    runner). Each future is dropped as its result is handed out.
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    source = iter(items)
+    in_flight: collections.deque[tuple[StepFuture[R], T, int]] = collections.deque()
+    weight = 0
+    while True:
+        while len(in_flight) < window and (weigh is None or not in_flight or weight < max_weight):
+            try:
+                item = next(source)
+            except StopIteration:
+                break
+            cost = weigh(item) if weigh is not None else 0
+            in_flight.append((submit(item), item, cost))
+            weight += cost
+        if not in_flight:
+            return
+        future, item, cost = in_flight.popleft()
+        weight -= cost
+        result = future.result()
+        del future  # its result goes with it once the caller is done with `result`
+        yield item, result
+        del result
 
 
 def run_with_retries(

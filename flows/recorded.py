@@ -13,13 +13,15 @@ NOTICEFLOW_DASK_ADDRESS or on a temporary local cluster; the tasks are shown ali
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
@@ -59,12 +61,22 @@ class PrefectEngine:
     def __init__(self, *, remote: bool = False) -> None:
         self.remote = remote
         self._tasks: dict[str, Task[..., Any]] = {}
+        # Futures submitted here, and those done: weak, neither keeps a result.
+        self._submitted: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._done: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._done_changed = threading.Condition()
 
     def _task(self, step: Callable[..., R]) -> Task[..., R]:
         spec = options_of(step)
         made = self._tasks.get(spec.name)
         if made is None:
-            options: dict[str, Any] = {"name": spec.name, "cache_policy": NO_CACHE}
+            # Results are never cached nor persisted (whatever PREFECT_RESULTS_PERSIST_BY_DEFAULT
+            # says): a file's result lives in memory until it is loaded, then goes.
+            options: dict[str, Any] = {
+                "name": spec.name,
+                "cache_policy": NO_CACHE,
+                "persist_result": False,
+            }
             if spec.run_name:
                 options["task_run_name"] = spec.run_name
             if spec.retries:
@@ -77,10 +89,37 @@ class PrefectEngine:
         return made
 
     def submit(self, step: Callable[..., R], *args: Any, **kwargs: Any) -> StepFuture[R]:
-        return self._task(step).submit(*args, **kwargs)
+        future = self._task(step).submit(*args, **kwargs)
+        self._submitted.add(future)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, future: PrefectFuture[Any]) -> None:
+        with self._done_changed:
+            self._done.add(future)
+            self._done_changed.notify_all()
 
     def as_completed(self, futures: Iterable[StepFuture[R]]) -> Iterator[StepFuture[R]]:
-        return as_completed(list(futures))  # type: ignore[arg-type]
+        """Each of `futures` as it is done.
+
+        Not `prefect.futures.as_completed` for futures submitted here: a caller that stops
+        after the first (`orchestrate.streamed`) would leave a callback on every future
+        still running, each keeping the futures (and results) done after it: while one
+        file ran long, every result streaming past would stay referenced.
+        """
+        pending = list(futures)
+        if not all(f in self._submitted for f in pending):
+            return as_completed(pending)  # type: ignore[arg-type]
+        return self._as_completed(pending)
+
+    def _as_completed(self, pending: list[StepFuture[R]]) -> Iterator[StepFuture[R]]:
+        while pending:
+            with self._done_changed:
+                while not (done := [f for f in pending if f in self._done]):
+                    self._done_changed.wait()
+            for future in done:
+                pending.remove(future)
+                yield future
 
     def call(
         self,

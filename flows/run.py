@@ -6,18 +6,22 @@ notices of this family is a list page whose links are followed (one level).
 Acquisition (fetching, the HTTP cache, list pages' links) is `flows.sources`; this
 module decides the order and hands the steps to the engine.
 
-Results are loaded as they complete, in the order they were submitted
-(`in_submission_order`), so the warehouse is the same whatever the runner. A step that
-never comes back (its Dask worker died more often than the scheduler retries it) makes
-its document `failed` with the reason; the batch goes on.
+Files are streamed (`orchestrate.streamed`): a bounded number in flight, each result
+loaded as it comes, in the order the files were submitted (so the warehouse is the same
+whatever the runner) and let go; a run's memory does not grow with its number of files.
+A step that never comes back (its Dask worker died more often than the scheduler retries
+it) makes its document `failed` with the reason; the batch goes on.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import contextlib
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from extractors import Link
 from normalizers.linked import attachment_links, family_links
@@ -25,7 +29,7 @@ from normalizers.records import Notice
 from warehouse import LoadUnit, Warehouse
 
 from . import plan
-from .orchestrate import Engine, StepFuture, in_submission_order
+from .orchestrate import Engine, StepFuture, streamed
 from .progress import ProgressHook
 from .settings import Settings
 from .sources import (
@@ -60,22 +64,12 @@ from .tasks import (
     stopped_file,
 )
 
-__all__ = ["SEND_BATCH_BYTES", "IngestRun"]
+__all__ = ["REMOTE_BYTES_IN_FLIGHT", "IngestRun"]
 
-SEND_BATCH_BYTES = 256 * 1024 * 1024  # files read and sent to remote workers at a time
-
-
-def _batches(items: list[InputFile], limit: int) -> list[list[InputFile]]:
-    """`items` in order, cut into runs of at most `limit` bytes (at least one file each)."""
-    batches: list[list[InputFile]] = []
-    size = limit
-    for item in items:
-        if size + item.n_bytes > limit:
-            batches.append([])
-            size = 0
-        batches[-1].append(item)
-        size += item.n_bytes
-    return batches
+# Files in flight: two per worker of this machine; on a cluster (whose workers may be
+# many) up to REMOTE_WINDOW, as long as the bytes read and sent stay under the limit.
+REMOTE_WINDOW = 256
+REMOTE_BYTES_IN_FLIGHT = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -172,27 +166,29 @@ class IngestRun:
         )
         return _Pending(future, lambda: stopped_fetched(fetched, parent_doc_id))
 
-    def _results(self, items: list[InputFile]) -> Iterator[FileResult]:
-        """Each item's result as it completes, in the order given. A remote engine is sent
-        the files in batches of at most `SEND_BATCH_BYTES`, two batches at a time: what is
-        read and in flight stays bounded however long the list."""
-        batches = _batches(items, SEND_BATCH_BYTES) if self.engine.remote else [items]
-        submitted: deque[list[_Pending]] = deque()
-        for batch in batches:
-            submitted.append([self._submit(item) for item in batch])
-            if len(submitted) > 1:
-                yield from self._in_order(submitted.popleft())
-        while submitted:
-            yield from self._in_order(submitted.popleft())
-
-    def _in_order(self, pending: list[_Pending]) -> Iterator[FileResult]:
-        for i in in_submission_order(self.engine, [p.future for p in pending]):
-            yield pending[i].result()
+    def _stream(self, items: list[InputFile]) -> Iterator[tuple[InputFile, FileResult]]:
+        """Each item's result as it is done, in the order of `items`, a bounded number in
+        flight (and, sent to a cluster, a bounded number of bytes)."""
+        window = 2 * self.settings.workers
+        if not self.engine.remote:
+            return streamed(self._submit, items, window=window)
+        return streamed(
+            self._submit,
+            items,
+            window=max(window, REMOTE_WINDOW),
+            weigh=lambda item: item.n_bytes,
+            max_weight=REMOTE_BYTES_IN_FLIGHT,
+        )
 
     # Files and folders.
     def files(self, files: list[InputFile]) -> None:
-        """Extract pages first, to know which files they link; then the rest, loading
-        each as it is done; then the pages with the files they link."""
+        """Extract pages first, to know which files they link; then the rest; then the
+        pages with the files they link.
+
+        Streamed: a bounded number of files is in flight (`streamed`), each result is
+        loaded as it comes and let go; the notice pages wait for their turn in a
+        temporary file (`_Spool`), not in memory.
+        """
         todo, skipped = plan.todo(
             self.warehouse,
             files,
@@ -202,24 +198,23 @@ class IngestRun:
         self.summary.skipped += skipped
         self.total += len(todo)
         first = [item for item in todo if looks_like_web_page(item.path)]
-        results = list(self._results(first))
-        items = {item.source_uri: item for item in first}
-        pages = [(items[r.unit.source_uri], r) for r in results if is_notice_page(r)]
         # A file that a page links is read as the page's attachment, not on its own.
         linked: set[Path] = set()
-        for item, page in pages:
-            links = page.unit.document.links if page.unit.document else ()
-            linked |= plan.linked_files(links, item, self.policy)
-        for result in results:
-            if not is_notice_page(result):
+        with _spool() as pages:
+            for item, result in self._stream(first):
+                if is_notice_page(result):
+                    links = result.unit.document.links if result.unit.document else ()
+                    linked |= plan.linked_files(links, item, self.policy)
+                    pages.put(item, result)
+                else:
+                    self.load(result)
+            done = {item.source_uri for item in first}
+            rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
+            self.total -= len(todo) - len(first) - len(rest)
+            for _, result in self._stream(rest):
                 self.load(result)
-        done = {item.source_uri for item in first}
-        rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
-        self.total -= len(todo) - len(first) - len(rest)
-        for result in self._results(rest):
-            self.load(result)
-        for item, page in pages:
-            self.page(page, page_path=item.path, root=item.root)
+            for item, page in pages:
+                self.page(page, page_path=item.path, root=item.root)
 
     # Notice pages and their attachment links.
     def page(
@@ -314,3 +309,27 @@ class IngestRun:
         else:
             self.load(result)
             self.web.remember(fetched, role="document")
+
+
+class _Spool:
+    """Notice pages kept for later on disk (pickled, in a temporary file), read back one
+    at a time in the order they were put: a run holds no list of its pages' documents."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._count = 0
+
+    def put(self, item: InputFile, page: FileResult) -> None:
+        pickle.dump((item, page), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __iter__(self) -> Iterator[tuple[InputFile, FileResult]]:
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)
+
+
+@contextlib.contextmanager
+def _spool() -> Iterator[_Spool]:
+    with tempfile.TemporaryFile(prefix="noticeflow-pages-") as file:
+        yield _Spool(file)

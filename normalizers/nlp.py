@@ -6,13 +6,20 @@ domain words of `data/jieba_userdict.tsv` and of `data/term_patterns.json`, so t
 rule component (`noticeflow_term_cues`) that runs the Matcher patterns of
 `data/term_patterns.json` and stores the matches in `doc.spans["cues"]`.
 
+Docs are made inside `transient_docs()`: the strings a document brings into the
+shared vocabulary are let go after it, so a process that reads many documents (all of
+them in one process with NOTICEFLOW_FILE_TIMEOUT=0) does not grow with each one.
+
 The segmenter itself (jieba with the domain words, no spaCy) is `normalizers.segmenter`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import threading
+from collections.abc import Iterator
 
 import jieba
 import spacy
@@ -22,11 +29,19 @@ from spacy.tokens import Doc, Span
 
 from .segmenter import build_segmenter, cache_dir, load_term_patterns, pattern_words, quiet_jieba
 
-__all__ = ["CUES_KEY", "get_nlp", "load_term_patterns", "pattern_words"]
+__all__ = [
+    "CUES_KEY",
+    "get_nlp",
+    "lasting_words",
+    "load_term_patterns",
+    "pattern_words",
+    "transient_docs",
+]
 
 CUES_KEY = "cues"
 _COMPONENT = "noticeflow_term_cues"
 _log = logging.getLogger(__name__)
+_zone = threading.Lock()
 
 
 class TermCues:
@@ -65,3 +80,29 @@ def get_nlp() -> Language:
     nlp.add_pipe(_COMPONENT)
     _log.debug("built the Chinese pipeline with %d pattern words", len(pattern_words()))
     return nlp
+
+
+@contextlib.contextmanager
+def transient_docs() -> Iterator[Language]:
+    """The shared pipeline, for Docs (and their spans) that do not outlive the block.
+
+    The strings and lexemes they add to the vocabulary are freed when it ends (spaCy's
+    memory zone): the vocabulary keeps the pattern words, not every token of every text
+    read. Blocks run one at a time: the pipeline is shared by the threads of a process,
+    and memory zones must not overlap.
+    """
+    nlp = get_nlp()
+    with _zone, nlp.memory_zone():
+        yield nlp
+
+
+@contextlib.contextmanager
+def lasting_words() -> Iterator[Language]:
+    """The shared pipeline, for words that stay in its vocabulary (a Matcher's patterns).
+
+    Never while another thread is in a `transient_docs` block: the vocabulary's memory
+    zone is not per thread, and its end would drop them too.
+    """
+    nlp = get_nlp()
+    with _zone:
+        yield nlp

@@ -21,7 +21,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from .dates import find_dates
-from .nlp import CUES_KEY, get_nlp
+from .nlp import CUES_KEY, transient_docs
 from .term_sentences import Sentence, clause_bounds
 from .term_values import Quantity, deadline_marker, find_quantities, find_windows
 
@@ -395,8 +395,8 @@ def read_sentence(
     A deadline without its year is dated from `issued` (the notice's 成文日期) when
     known, else in `plan_year`.
     """
-    doc = get_nlp()(sentence.text)
-    cues = _cues(doc)
+    with transient_docs() as nlp:
+        cues = _cues(nlp(sentence.text))
     deadlines, date_spans = _deadline_terms(cues, sentence, plan_year, issued)
     found = [*_quantity_terms(cues, sentence, date_spans), *_window_terms(cues, sentence)]
     return [*found, *deadlines]

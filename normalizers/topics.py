@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-from .nlp import get_nlp
+from .nlp import lasting_words, transient_docs
 from .text import clean_text
 
 __all__ = ["OTHER_TOPIC", "classify_topics", "topic_names"]
@@ -48,9 +48,13 @@ def _phrase_pattern(phrase: str) -> list[dict[str, Any]]:
 
 @functools.cache
 def _rules() -> _TopicRules:
+    with lasting_words() as nlp:  # the patterns' words stay in the shared vocabulary
+        return _build_rules(nlp)
+
+
+def _build_rules(nlp: Language) -> _TopicRules:
     text = resources.files("normalizers").joinpath("data", "topic_patterns.json")
     raw = json.loads(text.read_text(encoding="utf-8"))
-    nlp = get_nlp()
     matcher = Matcher(nlp.vocab, validate=True)
     names: list[str] = []
     overrides: dict[str, frozenset[str]] = {}
@@ -84,9 +88,11 @@ def classify_topics(project_name: str) -> tuple[str, ...]:
     text = clean_text(unicodedata.normalize("NFKC", project_name))
     if not text:
         return (OTHER_TOPIC,)
-    doc = rules.nlp.make_doc(text)
-    strings = rules.nlp.vocab.strings
-    matches = [(strings[match_id], start, end) for match_id, start, end in rules.matcher(doc)]
+    strings = rules.nlp.vocab.strings  # the topic names: added with the patterns, kept
+    with transient_docs() as nlp:
+        doc = nlp.make_doc(text)
+        matches = [(strings[m], start, end) for m, start, end in rules.matcher(doc)]
+        del doc
     found = {
         topic
         for topic, start, end in matches

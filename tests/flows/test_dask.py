@@ -17,10 +17,9 @@ import duckdb
 import pytest
 
 from flows.ingest import run_ingest
-from flows.orchestrate import LocalEngine, in_submission_order
-from flows.run import _batches
+from flows.orchestrate import LocalEngine, StepFuture, streamed
 from flows.settings import Settings, load_settings
-from flows.sources import discover
+from flows.sources import InputFile, discover
 from tests.dask_cluster import DaskCluster
 from tests.flows.test_lifecycle import _curated_checksums, _query
 
@@ -88,16 +87,28 @@ def _slow(seconds: float) -> float:
 
 def test_results_come_in_submission_order_whichever_finishes_first() -> None:
     with LocalEngine(workers=3) as engine:
-        futures = [engine.submit(_slow, s) for s in (0.6, 0.0, 0.3)]
-        assert list(in_submission_order(engine, futures)) == [0, 1, 2]
+        results = streamed(lambda s: engine.submit(_slow, s), (0.6, 0.0, 0.3), window=3)
+        assert [item for item, _ in results] == [0.6, 0.0, 0.3]
 
 
-def test_files_are_sent_in_batches_of_bounded_size(tmp_path: Path) -> None:
+def test_bytes_in_flight_to_a_cluster_stay_under_their_limit(tmp_path: Path) -> None:
+    """Files sent to remote workers: the next is read when the bytes in flight are under
+    the limit (one file at least, however large)."""
     files, _ = discover([str(RAW)])
-    batches = _batches(files, max(f.n_bytes for f in files))
-    assert [f for batch in batches for f in batch] == files
-    assert all(sum(f.n_bytes for f in b) <= max(f.n_bytes for f in files) for b in batches)
-    assert _batches(files, 1) == [[f] for f in files]  # one file a batch at least
+    limit = max(f.n_bytes for f in files)
+    in_flight: list[int] = []
+    with LocalEngine(workers=2) as engine:
+
+        def submit(item: InputFile) -> StepFuture[int]:
+            in_flight.append(item.n_bytes)
+            assert sum(in_flight[:-1]) < limit  # there was room when it was read
+            return engine.submit(len, item.source_uri)
+
+        for item, _ in streamed(
+            submit, files, window=100, weigh=lambda f: f.n_bytes, max_weight=limit
+        ):
+            in_flight.remove(item.n_bytes)
+    assert not in_flight
 
 
 def test_a_plain_run_does_not_import_dask(tmp_path: Path) -> None:
