@@ -84,6 +84,11 @@ def print_summary(summary: object, *, list_skipped: bool = False) -> None:
             console.print(f"  [{outcome.status}] {outcome.source_uri}: {outcome.error}")
     for message in summary.missing:
         console.print(f"  [missing] {message}")
+    if summary.rederived:
+        console.print(
+            f"  [derived] {summary.rederived} documents derived again from raw: the "
+            "normalisers changed since they were loaded (their files were not read again)"
+        )
     if list_skipped:
         for uri in summary.skipped:
             console.print(f"  [skipped] {uri}: unchanged since it was loaded")

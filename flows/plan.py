@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from extractors import EXTRACTOR_VERSION, Link
 from normalizers.linked import is_attachment_file
@@ -36,6 +37,12 @@ def linked_files(links: Iterable[Link], page: InputFile, policy: HostPolicy) -> 
     return {t.path.resolve() for t in targets if t.path is not None}
 
 
+def _last_part(link: Link) -> str:
+    """The file name a link's path ends with, as `flows.sources` resolves it."""
+    path = unquote(urlsplit(link.href.strip()).path).replace("\\", "/")
+    return path.rsplit("/", 1)[-1]
+
+
 def todo(
     warehouse: Warehouse,
     files: list[InputFile],
@@ -51,12 +58,16 @@ def todo(
     new = {f.source_uri for f in files if f.doc_id not in current}
     # A loaded page that links a new or changed file is read again, with the file as
     # its attachment (an attachment downloaded next to a saved page, say).
-    new_paths = {f.path.resolve() for f in files if f.source_uri in new}
+    new_files = [f for f in files if f.source_uri in new]
+    new_paths = {f.path.resolve() for f in new_files}
     if new_paths:
+        # Only links whose last part names a new file can lead to one (resolving every
+        # link of a thousand pages costs half a second).
+        names = {f.path.name for f in new_files} | {path.name for path in new_paths}
         unchanged = [f for f in files if f.source_uri not in new]
         pages = warehouse.links_of_pages(f.doc_id for f in unchanged)
         for item in unchanged:
-            links = pages.get(item.doc_id)
+            links = [link for link in pages.get(item.doc_id, ()) if _last_part(link) in names]
             if links and linked_files(links, item, policy) & new_paths:
                 new.add(item.source_uri)
     skipped = [f.source_uri for f in files if f.source_uri not in new]

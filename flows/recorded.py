@@ -21,8 +21,14 @@ from typing import Any, TypeVar
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture, as_completed
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    get_current_settings,
+    temporary_settings,
+)
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -171,9 +177,17 @@ def rebuild_prefect_flow(settings: Settings | None = None) -> tuple[RederiveResu
 
 
 def _api(url: str | None) -> contextlib.AbstractContextManager[Any]:
+    """Prefect's settings for a run of this command: the server at `url`, and no flow
+    run heartbeats unless the run is a subflow of a scheduled run (`serve`). Prefect's
+    heartbeat thread sleeps in whole seconds and the end of every run waited for it (half
+    a second on average); a command's run lasts seconds, and nothing marks a run crashed
+    from missed heartbeats unless an automation was set up for it."""
+    changes: dict[Any, Any] = {}
     if url and get_current_settings().api.url != url:
-        return temporary_settings({PREFECT_API_URL: url})
-    return contextlib.nullcontext()
+        changes[PREFECT_API_URL] = url
+    if FlowRunContext.get() is None:
+        changes[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    return temporary_settings(changes) if changes else contextlib.nullcontext()
 
 
 def _task_runner(settings: Settings) -> object:
