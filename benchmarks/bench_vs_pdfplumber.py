@@ -138,9 +138,11 @@ def time_cli(corpus: Path, work: Path) -> tuple[float, int]:
 
 def time_in_process(files: list[Path]) -> tuple[float, float, dict[str, int]]:
     from extractors import Limits
+    from flows.settings import quiet_parser_logs
     from flows.sources import discover
     from flows.steps import process_file
 
+    quiet_parser_logs()  # pdfminer warns once per font of some fixtures, as runs do not
     items, _ = discover([str(f) for f in files])
     extract = normalize = 0.0
     statuses: dict[str, int] = {}
