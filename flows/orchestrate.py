@@ -125,13 +125,14 @@ def streamed(
 ) -> Iterator[tuple[T, R]]:
     """`(item, result)` of `submit(item)` for each of `items`, in the order of `items`.
 
-    At most `window` items are submitted and not yet handed out (and, with `weigh`, at
-    most `max_weight` of their weight, say bytes sent to remote workers, unless a single
-    item weighs more): the next is submitted when the caller comes back for one more,
-    after it dealt with the last (loaded it). So no more than `window` results are ever
-    held here, however many `items` there are, and results are handed out in a stable
-    order whatever order the workers finish in (the warehouse is the same for every
-    runner). Each future is dropped as its result is handed out.
+    At most `window` items are submitted and not yet handed out; with `weigh`, the next
+    is submitted only while those in flight weigh less than `max_weight` together (say
+    bytes sent to remote workers; one item is always let through). The next is submitted
+    when the caller comes back for one more, after it dealt with the last (loaded it).
+    So no more than `window` results are ever held here, however many `items` there
+    are, and results are handed out in a stable order whatever order the workers finish
+    in (the warehouse is the same for every runner). Each future is dropped as its
+    result is handed out.
     """
     if window < 1:
         raise ValueError(f"window must be at least 1, got {window}")
