@@ -57,6 +57,7 @@ from .summary import RunSummary
 from .tasks import (
     fetch_task,
     load_result,
+    load_results,
     lost,
     process_fetched_task,
     process_task,
@@ -116,9 +117,32 @@ class IngestRun:
 
     def load(self, result: FileResult) -> None:
         load_result(self.warehouse, result, self.summary)
+        self._loaded(result)
+
+    def _loaded(self, result: FileResult) -> None:
         self.done += 1
         if self.progress:
             self.progress(result.unit.source_uri, self.done, max(self.total, self.done))
+
+    @contextlib.contextmanager
+    def _batched(self) -> Iterator[Callable[[FileResult], None]]:
+        """A `load` that loads results a few at a time (`tasks.load_results`: one
+        transaction for them); what is left is loaded when the block ends."""
+        batch: list[FileResult] = []
+
+        def flush() -> None:
+            load_results(self.warehouse, batch, self.summary)
+            for result in batch:
+                self._loaded(result)
+            batch.clear()
+
+        def load(result: FileResult) -> None:
+            batch.append(result)
+            if len(batch) >= self._window():
+                flush()
+
+        yield load
+        flush()
 
     def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
         """One GET as the `fetch` step, retried when transient; given up: an error."""
@@ -166,10 +190,14 @@ class IngestRun:
         )
         return _Pending(future, lambda: stopped_fetched(fetched, parent_doc_id))
 
+    def _window(self) -> int:
+        """Files in flight at once, and results loaded together: two per worker."""
+        return 2 * self.settings.workers
+
     def _stream(self, items: list[InputFile]) -> Iterator[tuple[InputFile, FileResult]]:
         """Each item's result as it is done, in the order of `items`, a bounded number in
         flight (and, sent to a cluster, a bounded number of bytes)."""
-        window = 2 * self.settings.workers
+        window = self._window()
         if not self.engine.remote:
             return streamed(self._submit, items, window=window)
         return streamed(
@@ -201,18 +229,21 @@ class IngestRun:
         # A file that a page links is read as the page's attachment, not on its own.
         linked: set[Path] = set()
         with _spool() as pages:
-            for item, result in self._stream(first):
-                if is_notice_page(result):
-                    links = result.unit.document.links if result.unit.document else ()
-                    linked |= plan.linked_files(links, item, self.policy)
-                    pages.put(item, result)
-                else:
-                    self.load(result)
-            done = {item.source_uri for item in first}
-            rest = [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
-            self.total -= len(todo) - len(first) - len(rest)
-            for _, result in self._stream(rest):
-                self.load(result)
+            with self._batched() as load:
+                for item, result in self._stream(first):
+                    if is_notice_page(result):
+                        links = result.unit.document.links if result.unit.document else ()
+                        linked |= plan.linked_files(links, item, self.policy)
+                        pages.put(item, result)
+                    else:
+                        load(result)
+                done = {item.source_uri for item in first}
+                rest = [
+                    i for i in todo if i.source_uri not in done and i.path.resolve() not in linked
+                ]
+                self.total -= len(todo) - len(first) - len(rest)
+                for _, result in self._stream(rest):
+                    load(result)
             for item, page in pages:
                 self.page(page, page_path=item.path, root=item.root)
 

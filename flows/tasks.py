@@ -29,6 +29,7 @@ __all__ = [
     "discover_task",
     "fetch_task",
     "load_result",
+    "load_results",
     "lost",
     "process_fetched_task",
     "process_task",
@@ -224,8 +225,30 @@ def _publish_step(db: Path, out: Path) -> int | PublishError:
 publish_task = _publish_step
 
 
+def load_results(warehouse: Warehouse, results: list[FileResult], summary: RunSummary) -> None:
+    """Load `results` together (`Warehouse.load_many`: one transaction, one insert per
+    table), or one by one when they cannot go together, so a failing one is told apart."""
+    for _ in results:
+        faults.reached("load")
+    if len(results) > 1:
+        started = time.perf_counter()
+        rows = warehouse.load_many([result.unit for result in results])
+        if rows is not None:
+            share = (time.perf_counter() - started) / len(results)
+            for result, n in zip(results, rows, strict=True):
+                result.seconds["load"] = share
+                summary.add(result, n)
+            return
+    for result in results:
+        _load_one(warehouse, result, summary)
+
+
 def load_result(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None:
     faults.reached("load")
+    _load_one(warehouse, result, summary)
+
+
+def _load_one(warehouse: Warehouse, result: FileResult, summary: RunSummary) -> None:
     started = time.perf_counter()
     unit = result.unit
     try:

@@ -107,6 +107,32 @@ def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
+def _unit_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
+    """Every row `unit` puts in the warehouse, per table."""
+    doc = unit.document
+    document_row = {
+        "doc_id": unit.doc_id,
+        "source_uri": unit.source_uri,
+        "media_type": unit.media_type,
+        "parent_doc_id": unit.parent_doc_id,
+        "status": unit.status,
+        "error": unit.error,
+        "n_pages": doc.n_pages if doc else None,
+        "n_tables": len(doc.tables) if doc else None,
+        "n_bytes": unit.n_bytes,
+        "title": doc.title if doc else None,
+        "published_text": doc.published_date if doc else None,
+        "ocr_used": doc.ocr_used if doc else None,
+        "ocr_confidence": doc.ocr_confidence if doc else None,
+        "role": unit.role,
+        "ingested_at": unit.ingested_at,
+        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True) if doc else None,
+        "extractor_version": unit.extractor_version,
+        "normalizer_version": unit.normalizer_version,
+    }
+    return {"raw.documents": [document_row], **_document_rows(unit), **_record_rows(unit)}
+
+
 class Warehouse:
     """A warehouse connection with idempotent per-document loads (writable), and the
     questions a run asks before it writes anything (a read-only one does for those).
@@ -359,28 +385,7 @@ class Warehouse:
 
         Returns the number of rows inserted. Raises WarehouseError after rolling back.
         """
-        doc = unit.document
-        document_row = {
-            "doc_id": unit.doc_id,
-            "source_uri": unit.source_uri,
-            "media_type": unit.media_type,
-            "parent_doc_id": unit.parent_doc_id,
-            "status": unit.status,
-            "error": unit.error,
-            "n_pages": doc.n_pages if doc else None,
-            "n_tables": len(doc.tables) if doc else None,
-            "n_bytes": unit.n_bytes,
-            "title": doc.title if doc else None,
-            "published_text": doc.published_date if doc else None,
-            "ocr_used": doc.ocr_used if doc else None,
-            "ocr_confidence": doc.ocr_confidence if doc else None,
-            "role": unit.role,
-            "ingested_at": unit.ingested_at,
-            "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True) if doc else None,
-            "extractor_version": unit.extractor_version,
-            "normalizer_version": unit.normalizer_version,
-        }
-        tables = {"raw.documents": [document_row], **_document_rows(unit), **_record_rows(unit)}
+        tables = _unit_rows(unit)
         self.con.begin()
         try:
             # An older version of the same source (the file changed) is replaced too.
@@ -407,6 +412,49 @@ class Warehouse:
         if self.auto_refresh:
             self.refresh()
         return sum(len(rows) for rows in tables.values())
+
+    def load_many(self, units: Sequence[LoadUnit]) -> list[int] | None:
+        """Load `units` as `load` would one after the other, in one transaction and one
+        insert per table: many small documents load several times faster.
+
+        Returns the rows inserted per unit; None, with nothing loaded, when they cannot
+        go together (two of them the same document or source, or any statement failed):
+        then load them one by one, which tells which one fails.
+        """
+        ids = [unit.doc_id for unit in units]
+        uris = [unit.source_uri for unit in units]
+        if len(set(ids)) < len(ids) or len(set(uris)) < len(uris):
+            return None
+        per_unit = [_unit_rows(unit) for unit in units]
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for rows in per_unit:
+            for table, table_rows in rows.items():
+                tables.setdefault(table, []).extend(table_rows)
+        self.con.begin()
+        try:
+            stale = [
+                r[0]
+                for r in self.con.execute(
+                    "SELECT doc_id FROM raw.documents WHERE doc_id IN (SELECT unnest($ids)) "
+                    "OR source_uri IN (SELECT unnest($uris))",
+                    {"ids": ids, "uris": uris},
+                ).fetchall()
+            ]
+            self._mark_pending(stale)
+            self._delete(stale)
+            for table, together in tables.items():
+                self._insert(table, together)
+            self._mark_pending(ids)
+            self.con.commit()
+        except Exception as e:
+            self.con.rollback()
+            log.debug("loading %d documents together failed, one by one instead: %s", len(ids), e)
+            return None
+        self.changed = True
+        self.touched.update(ids)
+        if self.auto_refresh:
+            self.refresh()
+        return [sum(len(table_rows) for table_rows in rows.values()) for rows in per_unit]
 
     def run_checks(self, documents: Iterable[str] | None = None) -> dict[str, int]:
         """The data checks (`warehouse.checks.run_checks`); with `documents`, the scan for

@@ -140,3 +140,49 @@ def test_failed_document_is_recorded_with_its_reason(warehouse: Warehouse) -> No
     )
     row = warehouse.con.execute("SELECT status, error, n_pages FROM curated.documents").fetchone()
     assert row == ("failed", "encrypted PDF: a password is needed", None)
+
+
+def _contents(warehouse: Warehouse) -> dict[str, list[tuple[object, ...]]]:
+    """Every table of raw, staging and private, its rows sorted."""
+    tables = warehouse.con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE schema_name IN ('raw', 'staging', 'private') ORDER BY 1"
+    ).fetchall()
+    return {
+        name: sorted(warehouse.con.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+        for (name,) in tables
+    }
+
+
+def test_documents_loaded_together_leave_what_loading_them_one_by_one_leaves(
+    tmp_path: Path,
+) -> None:
+    """A run loads a few results in one transaction (`load_many`): real sample files give
+    the very rows, in every table, that loading them one after the other gives."""
+    from extractors import Limits
+    from flows.sources import discover
+    from flows.steps import process_file
+
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
+    names = (
+        "hubei_2026_plan.docx",
+        "fujian_2026_call_for_applications.pdf",
+        "mohrss_2021_plan.html",
+    )
+    items, _ = discover([str(raw / name) for name in names])
+    units = [process_file(item, limits=Limits(), pii_key=b"test").unit for item in items]
+    one_by_one = Warehouse(connect(tmp_path / "one.duckdb"))
+    rows = [one_by_one.load(unit) for unit in units]
+    together = Warehouse(connect(tmp_path / "together.duckdb"))
+    assert together.load_many(units) == rows
+    assert together.touched == {unit.doc_id for unit in units}
+    assert _contents(together) == _contents(one_by_one)
+    assert sum(rows) > 500 and len(_contents(together)["raw.documents"]) == 3
+    # Loading them again replaces them, as `load` does.
+    assert together.load_many(units) == rows
+    assert _contents(together) == _contents(one_by_one)
+    # The same document twice cannot go in one insert: nothing is loaded, the caller
+    # loads them one by one.
+    fresh = Warehouse(connect(tmp_path / "fresh.duckdb"))
+    assert fresh.load_many([units[0], units[0]]) is None
+    assert fresh.con.execute("SELECT count(*) FROM raw.documents").fetchone() == (0,)
