@@ -133,6 +133,11 @@ def time_cli(corpus: Path, work: Path) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         print(f"noticeflow ingest exited {done.returncode}:", done.stderr[-2000:], file=sys.stderr)
+    # The run starts noticeflow's local Prefect server for the next runs as it exits;
+    # this home is a temporary folder: no next run, so it is stopped.
+    from flows.recording import LocalServer
+
+    LocalServer(work / "prefect").stop()
     return elapsed, done.returncode
 
 
