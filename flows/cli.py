@@ -25,6 +25,7 @@ from .cli_console import (
     print_summary,
     strict_problems,
 )
+from .cli_options import DaskAddressOption, DbOption, OutOption
 from .settings import load_settings, prepare_prefect_environment
 
 __all__ = ["app", "main"]
@@ -36,17 +37,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # help texts are plain: "[default: …]" is no markup tag
 )
-DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB file [default: data/warehouse.duckdb]")
-]
-DaskAddressOption = Annotated[
-    str | None,
-    typer.Option(
-        "--dask-address",
-        help="Extract on the Dask cluster whose scheduler is here, e.g. tcp://10.0.0.5:8786 "
-        "(the dask task runner; NOTICEFLOW_DASK_ADDRESS).",
-    ),
-]
 
 
 STRICT_EXIT = 3  # `ingest --strict`: a file failed or a data check found rows
@@ -99,9 +89,7 @@ def ingest(
         ),
     ],
     db: DbOption = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
-    ] = None,
+    out: OutOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already loaded.")] = False,
     workers: Annotated[int | None, typer.Option(help="Files extracted at once.")] = None,
     dask_address: DaskAddressOption = None,
@@ -125,7 +113,7 @@ def ingest(
     except ValueError as e:
         raise fail(str(e), 2) from e
     from warehouse import WarehouseError
-    from warehouse.publish import check_target
+    from warehouse.publish_folder import check_target
 
     # Nothing is created or touched when the command is wrong.
     missing = [s for s in sources if "://" not in s and not Path(s).exists()]
@@ -348,106 +336,10 @@ def dashboard_command(
     console.print(f"dashboard written to {written}")
 
 
-@app.command("serve")
-def serve_command(
-    source: Annotated[
-        str,
-        typer.Option(
-            "--source",
-            help="An inbox folder (or URL), or a sources file: paths/URLs one a line, "
-            "# comments, as *.sources files of ingest; read again at every run.",
-        ),
-    ],
-    cron: Annotated[
-        str | None, typer.Option("--cron", help='Cron schedule, e.g. "0 6 * * *".')
-    ] = None,
-    interval: Annotated[
-        float | None, typer.Option("--interval", help="Run every N seconds instead.")
-    ] = None,
-    db: DbOption = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
-    ] = None,
-    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "noticeflow-ingest",
-    timezone: Annotated[
-        str,
-        typer.Option("--timezone", help="Time zone the --cron schedule is read in (IANA name)."),
-    ] = "Asia/Shanghai",
-    dask_address: DaskAddressOption = None,
-) -> None:
-    """Ingest on a schedule, served against a Prefect server (PREFECT_API_URL)."""
-    try:
-        settings = load_settings().with_overrides(db=db, out=out).on_cluster(dask_address)
-    except ValueError as e:
-        raise fail(str(e), 2) from e
-    if (cron is None) == (interval is None):
-        raise fail("give one schedule: --cron EXPRESSION or --interval SECONDS", 2)
-    path = Path(source)
-    sources: list[str] | Path
-    if "://" in source or path.is_dir():
-        sources = [source]
-    elif path.is_file():
-        sources = path
-    else:
-        raise fail(f"{source}: no such folder or sources file", 2)
-    prepare_prefect_environment()
-    from .serve import ServeError, serve
-
-    try:
-        serve(sources, settings, cron, interval, name=name, timezone=timezone)
-    except ServeError as e:
-        raise fail(str(e)) from e
-
-
-@app.command("explore")
-def explore_command(
-    db: DbOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Published folder to serve from [default: data/curated]"),
-    ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
-    host: Annotated[
-        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 opens it to the network.")
-    ] = "127.0.0.1",
-) -> None:
-    """Explore the curated data in a browser (Datasette): facets, Chinese full-text search,
-    the README's questions as canned queries, CSV/JSON downloads. Read-only."""
-    try:
-        settings = load_settings().with_overrides(db=db, out=out)
-    except ValueError as e:
-        raise fail(str(e), 2) from e
-    if not 0 < port < 65536:
-        raise fail(f"--port must be between 1 and 65535, got {port}", 2)
-    from warehouse import WarehouseError
-    from warehouse.explore import explorer_folder, port_is_free, serve
-
-    if not port_is_free(host, port):
-        raise fail(f"cannot listen on {host}:{port}: the port is in use (give another --port)")
-    try:
-        explorer = explorer_folder(settings.db, settings.out)
-    except WarehouseError as e:
-        raise fail(str(e)) from e
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
-    console.print(f"serving {explorer.origin}")
-    console.print(f"explorer: {url}noticeflow  ·  dashboard: {url}files/dashboard.html")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(
-            Text.assemble(
-                ("warning:", "yellow"),
-                f" listening on {host}: anyone who can reach this machine can read the data",
-            )
-        )
-    console.print("read-only; Ctrl-C stops it")
-    serve(explorer.folder, host, port)
-
-
 @app.command()
 def rebuild(
     db: DbOption = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for curated files [default: data/curated]")
-    ] = None,
+    out: OutOption = None,
 ) -> None:
     """Derive staging and curated again from raw alone, and publish.
 
@@ -485,6 +377,10 @@ def rebuild(
 
 
 from .cli_prefect import prefect_app  # noqa: E402  (the `prefect-server` commands)
+from .cli_servers import explore_command, serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
+app.command("explore")(explore_command)
 
 app.add_typer(prefect_app, name="prefect-server")
 

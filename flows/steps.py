@@ -35,7 +35,7 @@ from normalizers.linked import attachment_links, normalize_attachment
 from normalizers.pii import PiiToken, mask_text, redact_document
 from normalizers.records import Notice, PlanProject
 from normalizers.version import normalizer_version
-from warehouse.load import LoadUnit
+from warehouse.unit import LoadUnit
 
 from .sources import InputFile
 

@@ -15,7 +15,7 @@ from typing import Any
 from extractors import EXTRACTOR_VERSION, Limits, sniff
 from normalizers.records import Notice
 from warehouse import LoadUnit, PublishError, Warehouse, WarehouseError, connect, publish
-from warehouse.publish_sqlite import search_texts
+from warehouse.search_text import search_texts
 
 from . import faults
 from .budget import FileStopped, run_in_child, server_running

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["apply_comments", "catalog", "datapackage", "describe_column"]
+__all__ = ["apply_comments", "catalog", "curated_columns", "datapackage", "describe_column"]
 
 _FRICTIONLESS_TYPES = {
     "VARCHAR": "string",
@@ -48,7 +48,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _curated_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+def curated_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     rows = con.execute(
         "SELECT table_name, column_name, data_type FROM duckdb_columns() "
         "WHERE schema_name = 'curated' AND database_name = current_database() "
@@ -69,7 +69,7 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
             "AND database_name = current_database()"
         ).fetchall()
     }
-    for table, columns in _curated_columns(con).items():
+    for table, columns in curated_columns(con).items():
         entry = catalog().get(table)
         if not entry:
             continue
@@ -88,7 +88,7 @@ def datapackage(
 ) -> dict[str, Any]:
     """A Frictionless Data Package describing the published CSV files (`paths`: table -> path)."""
     resources_: list[dict[str, Any]] = []
-    for table, columns in _curated_columns(con).items():
+    for table, columns in curated_columns(con).items():
         if table not in paths:
             continue
         entry = catalog().get(table, {})

@@ -33,7 +33,8 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 
 from .errors import WarehouseError
-from .publish_sqlite import METADATA, SQLITE, fingerprint, read_fingerprint, segment_query
+from .publish_sqlite import METADATA, SQLITE, fingerprint, read_fingerprint
+from .search_text import segment_query
 
 __all__ = [
     "Explorer",

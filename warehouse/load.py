@@ -10,17 +10,13 @@ the previous state, never a half-loaded document.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 import duckdb
 
 from extractors.model import Document, Link
-from normalizers.records import table_of
 
 from . import http_cache
 from .db import materialized
@@ -28,9 +24,10 @@ from .errors import WarehouseError
 from .http_cache import CachedResponse
 from .marts import PENDING, pending_keys
 from .marts import refresh as refresh_marts
-from .raw import document_rows, read_document
+from .raw import read_document
+from .unit import LoadUnit, problem_rows, record_rows, record_table_of, unit_rows
 
-__all__ = ["LoadUnit", "Warehouse", "record_table"]
+__all__ = ["LoadUnit", "Warehouse"]
 
 log = logging.getLogger(__name__)
 
@@ -39,98 +36,6 @@ R = TypeVar("R")
 # Record types declare their table with `normalizers.records.stored_in`; these are
 # every table that holds rows per producing document (column doc_id), in deletion order.
 _RAW_TABLES = ("raw.text_blocks", "raw.tables", "raw.table_cells", "raw.links", "raw.problems")
-
-
-def record_table_of(record_type: type) -> str:
-    """The table records of `record_type` are loaded into, as the type declared it."""
-    table = table_of(record_type)
-    if table is None:
-        raise WarehouseError(f"no warehouse table for records of type {record_type.__name__}")
-    return table
-
-
-def record_table(record: object) -> str:
-    """The table a domain record is loaded into, as its type declared it."""
-    return record_table_of(type(record))
-
-
-@dataclass(frozen=True)
-class LoadUnit:
-    """What one input file produced, ready to load."""
-
-    doc_id: str
-    source_uri: str
-    status: str  # ok | partial | failed
-    media_type: str | None = None
-    error: str | None = None
-    n_bytes: int | None = None
-    parent_doc_id: str | None = None
-    role: str | None = None  # notice | form | other
-    document: Document | None = None
-    records: Sequence[object] = ()
-    problems: Sequence[tuple[str, str]] = ()  # (stage, message)
-    ingested_at: datetime = field(default_factory=datetime.now)
-    targets: Sequence[tuple[Link, str]] = ()  # a page's attachment links -> documents read
-    extractor_version: str | None = None
-    normalizer_version: str | None = None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict | list | tuple) and not isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
-
-
-def _record_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for record in unit.records:
-        if not dataclasses.is_dataclass(record) or isinstance(record, type):
-            raise WarehouseError(f"cannot load {record!r}: records must be dataclass instances")
-        renames: dict[str, str] = getattr(type(record), "__warehouse_renames__", {})
-        row = {
-            renames.get(f.name, f.name): _plain(getattr(record, f.name))
-            for f in dataclasses.fields(record)
-        }
-        row["doc_id"] = unit.doc_id
-        rows.setdefault(record_table(record), []).append(row)
-    return rows
-
-
-def _problem_rows(doc_id: str, problems: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [{"doc_id": doc_id, "stage": stage, "message": message} for stage, message in problems]
-
-
-def _document_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
-    rows = {"raw.problems": _problem_rows(unit.doc_id, unit.problems)}
-    if unit.document is not None:
-        rows |= document_rows(unit.document, doc_id=unit.doc_id, targets=unit.targets)
-    return rows
-
-
-def _unit_rows(unit: LoadUnit) -> dict[str, list[dict[str, Any]]]:
-    """Every row `unit` puts in the warehouse, per table."""
-    doc = unit.document
-    document_row = {
-        "doc_id": unit.doc_id,
-        "source_uri": unit.source_uri,
-        "media_type": unit.media_type,
-        "parent_doc_id": unit.parent_doc_id,
-        "status": unit.status,
-        "error": unit.error,
-        "n_pages": doc.n_pages if doc else None,
-        "n_tables": len(doc.tables) if doc else None,
-        "n_bytes": unit.n_bytes,
-        "title": doc.title if doc else None,
-        "published_text": doc.published_date if doc else None,
-        "ocr_used": doc.ocr_used if doc else None,
-        "ocr_confidence": doc.ocr_confidence if doc else None,
-        "role": unit.role,
-        "ingested_at": unit.ingested_at,
-        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True) if doc else None,
-        "extractor_version": unit.extractor_version,
-        "normalizer_version": unit.normalizer_version,
-    }
-    return {"raw.documents": [document_row], **_document_rows(unit), **_record_rows(unit)}
 
 
 class Warehouse:
@@ -333,7 +238,7 @@ class Warehouse:
         staging and private rows are replaced by `records`. One transaction.
         """
         unit = LoadUnit(doc_id=doc_id, source_uri="", status=status, records=records)
-        tables = _record_rows(unit)
+        tables = record_rows(unit)
         self.con.begin()
         try:
             self._mark_pending([doc_id])
@@ -341,7 +246,7 @@ class Warehouse:
                 if not table.startswith("raw."):
                     self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
             self.con.execute("DELETE FROM raw.problems WHERE doc_id = ?", [doc_id])
-            self._insert("raw.problems", _problem_rows(doc_id, problems))
+            self._insert("raw.problems", problem_rows(doc_id, problems))
             for table, rows in tables.items():
                 self._insert(table, rows)
             self.con.execute(
@@ -385,7 +290,7 @@ class Warehouse:
 
         Returns the number of rows inserted. Raises WarehouseError after rolling back.
         """
-        tables = _unit_rows(unit)
+        tables = unit_rows(unit)
         self.con.begin()
         try:
             # An older version of the same source (the file changed) is replaced too.
@@ -425,7 +330,7 @@ class Warehouse:
         uris = [unit.source_uri for unit in units]
         if len(set(ids)) < len(ids) or len(set(uris)) < len(uris):
             return None
-        per_unit = [_unit_rows(unit) for unit in units]
+        per_unit = [unit_rows(unit) for unit in units]
         tables: dict[str, list[dict[str, Any]]] = {}
         for rows in per_unit:
             for table, table_rows in rows.items():

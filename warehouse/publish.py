@@ -49,7 +49,9 @@ import duckdb
 
 from .catalog import datapackage
 from .errors import PublishError, disk_full, plain_os_error
-from .publish_sqlite import METADATA, SQLITE, Segmenter, write_sqlite
+from .publish_folder import CARRIED_OVER, carry, check_target, remove_leftovers, swap
+from .publish_sqlite import METADATA, SQLITE, write_sqlite
+from .search_text import Segmenter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,9 +68,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# Hand-written files of the output folder that survive a publish.
-CARRIED_OVER = ("README.md", ".gitkeep")
 
 
 def warm_up() -> None:
@@ -269,18 +268,6 @@ def _write_partition(
     return files
 
 
-def _carry(old: Path, new: Path) -> bool:
-    """Carry a published file over unchanged (hard link; a copy keeping its mtime)."""
-    if not old.is_file():
-        return False
-    new.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(old, new)
-    except OSError:
-        shutil.copy2(old, new)
-    return True
-
-
 def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
     import pandas as pd
 
@@ -297,59 +284,6 @@ def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
             for cells in sheet.columns:
                 width = max((len(str(c.value)) for c in cells if c.value is not None), default=8)
                 sheet.column_dimensions[cells[0].column_letter].width = min(60, width + 4)
-
-
-def check_target(out_dir: str | Path) -> None:
-    """Raise PublishError when `out_dir` exists but is no folder (it is never touched)."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise PublishError(
-            f"{out} is a file, not a folder: curated files are published into a folder "
-            "(give another --out; the file was left as it was)"
-        )
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_leftovers(out_dir: str | Path) -> list[Path]:
-    """Remove temporary folders that killed publishes of `out_dir` left; returns them.
-
-    A folder of a process still running is left alone. When `out_dir` itself is missing
-    because a run was killed between the two renames of the swap, the old folder is
-    put back first.
-    """
-    out = Path(out_dir)
-    if not out.parent.is_dir():
-        return []
-    pattern = re.compile(
-        rf"^\.{re.escape(out.name)}\.(?:tmp-(?P<tmp>\d+)-.*|old-(?P<old>\d+)|[a-z0-9_]{{8}})$"
-    )
-    removed: list[Path] = []
-    for entry in sorted(out.parent.iterdir()):
-        match = pattern.match(entry.name)
-        if not match or not entry.is_dir():
-            continue
-        pid = match.group("tmp") or match.group("old")
-        if pid is not None and _alive(int(pid)):
-            continue
-        if match.group("old") and not out.exists():
-            with contextlib.suppress(OSError):
-                os.rename(entry, out)
-                log.warning("restored %s from %s (a publish was interrupted)", out, entry)
-                continue
-        shutil.rmtree(entry, ignore_errors=True)
-        removed.append(entry)
-    return removed
 
 
 def publish(
@@ -416,14 +350,14 @@ def _publish(
     try:
         written = _write_changes(con, tables, state, old, out, staging, segment)
         for keep in CARRIED_OVER:
-            _carry(out / keep, staging / keep)
+            carry(out / keep, staging / keep)
         (staging / MANIFEST).write_text(
             json.dumps(state.manifest(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
         written.append(staging / MANIFEST)
         if before_swap is not None:
             before_swap()
-        _swap(staging, out)
+        swap(staging, out)
     except Exception as e:
         shutil.rmtree(staging, ignore_errors=True)
         reason = plain_os_error(e) if disk_full(e) else str(e)
@@ -484,7 +418,7 @@ def _write_changes(
     scratch = staging / ".scratch"
     for name in tables:
         files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
-        if name in changed or not all(_carry(out / f, staging / f) for f in files):
+        if name in changed or not all(carry(out / f, staging / f) for f in files):
             written += _write_table(con, name, staging)
         if name not in state.partitions:
             continue
@@ -495,19 +429,19 @@ def _write_changes(
             if (
                 previous.get("hash") == content
                 and kept
-                and all(_carry(out / f, staging / f) for f in kept)
+                and all(carry(out / f, staging / f) for f in kept)
             ):
                 state.files[f"{name}/{key}"] = kept
                 continue
             state.files[f"{name}/{key}"] = _write_partition(con, name, key, staging, scratch)
             written += [staging / f for f in state.files[f"{name}/{key}"]]
     shutil.rmtree(scratch, ignore_errors=True)
-    if changed or not _carry(out / WORKBOOK, staging / WORKBOOK):
+    if changed or not carry(out / WORKBOOK, staging / WORKBOOK):
         frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
         _write_workbook(frames, staging / WORKBOOK)
         written.append(staging / WORKBOOK)
     # The explorer's SQLite file and its Datasette metadata, when any table changed.
-    if changed or not all(_carry(out / f, staging / f) for f in (SQLITE, METADATA)):
+    if changed or not all(carry(out / f, staging / f) for f in (SQLITE, METADATA)):
         written += write_sqlite(con, staging, segment=segment)
     package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
     text = json.dumps(package, ensure_ascii=False, indent=2)
@@ -515,27 +449,12 @@ def _write_changes(
         same = (out / DATAPACKAGE).read_text(encoding="utf-8") == text
     except OSError:
         same = False
-    if not (same and _carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
+    if not (same and carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
         (staging / DATAPACKAGE).write_text(text, encoding="utf-8")
         written.append(staging / DATAPACKAGE)
     dashboard_same = old is not None and old.get("dashboard") == state.dashboard
-    if not (dashboard_same and _carry(out / DASHBOARD, staging / DASHBOARD)):
+    if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
         from .dashboard import build_dashboard
 
         written.append(build_dashboard(con, staging / DASHBOARD))
     return written
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Replace `out` by `new` with two renames; the old folder is removed afterwards."""
-    if not out.exists():
-        os.rename(new, out)
-        return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

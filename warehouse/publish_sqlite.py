@@ -18,12 +18,8 @@
                         and the README's analyst questions as canned queries
                         (`sql/explore/*.sql`).
 
-SQLite's FTS5 tokenizers do not segment Chinese: `unicode61` takes a run of Han characters
-as one token. So the index holds words instead of text: the project's jieba segmenter
-(`normalizers.segmenter`, with its user dictionary, plus the words of the topic rules) cuts
-each value in search mode (words and the dictionary words inside them), adds every
-dictionary word jieba finds (full mode) and each whole run of letters and digits, and
-the index stores them separated by spaces. A query that is one word (人工智能, 集成电路,
+SQLite's FTS5 tokenizers do not segment Chinese, so the index holds words cut by jieba
+(`warehouse.search_text`). A query that is one word (人工智能, 集成电路,
 武汉理工大学, 农业) finds them with plain Datasette; `noticeflow explore` also segments
 the query itself (`segment_query`), so 人工智能研修班 is searched as 人工智能 AND 研修班.
 """
@@ -32,20 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import hashlib
 import json
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .catalog import catalog, describe_column
+from .catalog import catalog, curated_columns, describe_column
 from .db import sql_text
+from .search_text import Segmenter, search_texts
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -56,14 +50,10 @@ __all__ = [
     "METADATA",
     "SEARCH_COLUMNS",
     "SQLITE",
-    "Segmenter",
     "canned_queries",
     "datasette_metadata",
     "fingerprint",
     "read_fingerprint",
-    "search_text",
-    "search_texts",
-    "segment_query",
     "write_sqlite",
 ]
 
@@ -180,81 +170,7 @@ _SQLITE_TYPES = {
 }
 
 
-# --- full-text search: jieba-segmented text --------------------------------------------
-
-_WORD = re.compile(r"[^\W_]+")  # letters and digits (Han characters included)
-
-
-@functools.cache
-def _segmenter() -> Any:
-    """The project's jieba segmenter plus the topics' words, for search only."""
-    from normalizers.segmenter import build_segmenter
-
-    segmenter = build_segmenter()
-    topics = json.loads(
-        resources.files("normalizers").joinpath("data", "topic_patterns.json").read_text("utf-8")
-    )
-    for topic in topics["topics"]:  # topic names and the words that cue them: 物联网, 大数据
-        for word in (topic["name"], *(p.replace(" ", "") for p in topic.get("phrases", []))):
-            if len(word) > 1 and not word.isascii():
-                segmenter.add_word(word, freq=200_000)
-    return segmenter
-
-
-def _words(tokens: Iterable[str]) -> Iterator[str]:
-    for token in tokens:
-        yield from _WORD.findall(token)
-
-
-def search_text(text: object) -> str:
-    """The words of `text` as the FTS index stores them: distinct, space-separated."""
-    if text is None or text == "":
-        return ""
-    value = unicodedata.normalize("NFKC", str(text)).lower()
-    segmenter = _segmenter()
-    tokens = [
-        *segmenter.cut_for_search(value),
-        *segmenter.cut(value, cut_all=True),
-        *_WORD.findall(value),  # each whole run: an exact name is one token too
-    ]
-    return " ".join(dict.fromkeys(_words(tokens)))
-
-
-def search_texts(texts: list[str]) -> list[str]:
-    """`search_text` of each text, in order (what a `Segmenter` must return)."""
-    return [search_text(text) for text in texts]
-
-
-# Given distinct texts, their `search_text`s in order. `write_sqlite` takes one so that the
-# run can segment in a process whose jieba dictionary is loaded already (flows/tasks.py).
-Segmenter = Callable[[list[str]], list[str]]
-
-
-def segment_query(query: str) -> str:
-    """A search as jieba cuts it, words separated by spaces (Datasette ANDs them).
-
-    Queries with quotes (FTS phrase syntax) are left as they are.
-    """
-    if '"' in query:
-        return query
-    value = unicodedata.normalize("NFKC", query).lower()
-    words = [w for w in _words(_segmenter().cut(value)) if w.strip()]
-    return " ".join(dict.fromkeys(words)) if words else query
-
-
 # --- reading the warehouse ----------------------------------------------------------------
-
-
-def _curated_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
-        "WHERE schema_name = 'curated' AND database_name = current_database() "
-        "ORDER BY table_name, column_index"
-    ).fetchall()
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        tables.setdefault(table, []).append((column, data_type))
-    return tables
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -322,7 +238,7 @@ def write_sqlite(
     built_from = fingerprint(con)
     # Each view is computed once: its SQLite column types and rows.
     contents: dict[str, tuple[dict[str, type], list[tuple[object, ...]]]] = {}
-    for table in _curated_columns(con):
+    for table in curated_columns(con):
         relation = con.sql(_select(table))
         types = [str(t).split("(")[0] for t in relation.types]
         columns = {

@@ -33,7 +33,7 @@ import duckdb
 from .db import build_schema
 from .errors import WarehouseError, plain_os_error
 
-__all__ = ["WriteSession", "change_token", "remove_stale_copies", "writing"]
+__all__ = ["WriteSession", "change_token", "process_alive", "remove_stale_copies", "writing"]
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ def _copy_pattern(path: Path) -> re.Pattern[str]:
     return re.compile(rf"^\.{re.escape(path.name)}\.write-(?P<pid>\d+)(?:\.wal)?$")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether the process `pid` still runs (this one does)."""
     if pid == os.getpid():
         return True
     try:
@@ -75,7 +76,7 @@ def remove_stale_copies(path: Path) -> list[Path]:
     pattern = _copy_pattern(path)
     for entry in sorted(path.parent.iterdir()):
         match = pattern.match(entry.name)
-        if match and not _alive(int(match.group("pid"))):
+        if match and not process_alive(int(match.group("pid"))):
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed.append(entry)

@@ -13,8 +13,8 @@ import pytest
 from normalizers.records import Notice, PlanProject, PolicyTerm
 from tests.warehouse.test_load import _unit
 from warehouse import Warehouse, connect, publish
-from warehouse.load import LoadUnit
 from warehouse.publish import MANIFEST
+from warehouse.unit import LoadUnit
 
 
 def _fujian_2025(doc_id: str = "b" * 64) -> LoadUnit:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from warehouse import PublishError, connect, publish
-from warehouse.publish import remove_leftovers
+from warehouse.publish_folder import remove_leftovers
 
 
 def _dead_pid() -> int:

@@ -25,9 +25,8 @@ from warehouse.publish_sqlite import (
     canned_queries,
     fingerprint,
     read_fingerprint,
-    search_text,
-    segment_query,
 )
+from warehouse.search_text import search_text, segment_query
 
 SECOND = "b" * 64
 

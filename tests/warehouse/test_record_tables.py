@@ -14,7 +14,7 @@ import pytest
 
 from warehouse import connect
 from warehouse.catalog import catalog
-from warehouse.load import record_table
+from warehouse.unit import record_table
 
 # Every module that defines records the warehouse loads.
 RECORD_MODULES = (
