@@ -231,7 +231,7 @@ def _post(api: str, path: str, body: dict[str, object]) -> list[dict[str, object
 def test_every_scheduled_run_is_listed_with_its_summary_artifact(tmp_path: Path) -> None:
     import httpx
 
-    from tests.flows.test_serve import _free_port, _healthy, _runs, _stop, _wait_for
+    from tests.flows.test_serve import _free_port, _healthy, _runs, _start, _stop, _wait_for
 
     inbox = _inbox(tmp_path, "hubei_2023_plan.docx")
     db, out = tmp_path / "w.duckdb", tmp_path / "curated"
@@ -252,25 +252,10 @@ def test_every_scheduled_run_is_listed_with_its_summary_artifact(tmp_path: Path)
     serve += ["--source", str(inbox), "--db", str(db), "--out", str(out)]
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        with server_log.open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    server, env=base, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )  # fmt: skip
+        processes.append(_start(server, base, tmp_path, server_log))
         _wait_for("the Prefect server", lambda: _healthy(api), [server_log], 180)
-        with serve_log.open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    serve,
-                    env={**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"},
-                    cwd=tmp_path,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
+        serve_env = {**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+        processes.append(_start(serve, serve_env, tmp_path, serve_log))
         logs = [serve_log, server_log]
         # Two runs: the first loads the notice, the second finds nothing new.
         _wait_for("two completed runs", lambda: len(_runs(api, ["COMPLETED"])) >= 2, logs, 300)

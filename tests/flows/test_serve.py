@@ -54,6 +54,16 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _start(
+    command: list[str], env: dict[str, str], cwd: Path, log: Path
+) -> subprocess.Popen[bytes]:
+    """Start `command` in its own session (stopped as a group by `_stop`), output to `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
 def _stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
     """Terminate a process started in its own session, then anything left in its group."""
     if process.poll() is None:
@@ -203,30 +213,11 @@ def test_serve_ingests_a_notice_dropped_into_the_inbox(tmp_path: Path) -> None:
     serve_command += ["--db", str(db), "--out", str(out)]
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        with server_log.open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    server_command,
-                    env=base,
-                    cwd=tmp_path,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
+        processes.append(_start(server_command, base, tmp_path, server_log))
         _wait_for("the Prefect server", lambda: _healthy(api), [server_log], WAIT_SECONDS)
 
-        with serve_log.open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    serve_command,
-                    env={**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"},
-                    cwd=tmp_path,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
+        serve_env = {**base, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+        processes.append(_start(serve_command, serve_env, tmp_path, serve_log))
         logs = [serve_log, server_log]
         _wait_for("a first completed run", lambda: _runs(api, ["COMPLETED"]), logs, 120)
 
