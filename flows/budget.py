@@ -9,9 +9,13 @@ crashing the interpreter, the kernel's OOM killer) is reported the same way.
 
 Children come from a fork server (`multiprocessing` "forkserver"): a single-threaded
 process, started on first use, that has imported the parsers and warmed up the
-normalisers once (`flows.budget_warm`), so each file costs a fork and two pickles, not a new
-interpreter (README "Settings", NOTICEFLOW_FILE_TIMEOUT). Forking the flow's own
-process instead would be unsafe: it runs Prefect's threads.
+normalisers once (`flows.budget_warm`). A child then serves one call after another,
+each under its own budget: a file costs two pickles over a pipe, not a fork, and the
+child's caches (fonts, CMaps, rule tables) stay warm. A child that ran over its budget,
+died or raised is killed and replaced; one that served `_JOBS_PER_CHILD` calls or grew
+by `_GROWTH_MB` retires, so what one file leaves behind never piles up (README
+"Settings", NOTICEFLOW_FILE_TIMEOUT). Forking the flow's own process instead would be
+unsafe: it runs Prefect's threads.
 
 A daemonic process (a Dask worker under its nanny) has children all the same: the child
 is the fork server's, not its own, and dies by itself shortly after its budget, so the
@@ -29,19 +33,36 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["FileStopped", "run_in_child", "server_running", "start_early", "stop_early"]
+__all__ = [
+    "FileStopped",
+    "release_children",
+    "run_in_child",
+    "server_running",
+    "start_early",
+    "stop_early",
+]
 
 T = TypeVar("T")
 
 # Imported by the fork server before it forks any child.
 _PRELOAD = ["flows.budget_warm"]
 _GRACE_S = 5.0  # a child outlives its budget by at most this much, even when orphaned
+# A child serves calls one after another; it is replaced after this many, or once it has
+# grown by this much since its first (what a file leaves behind stays with its child).
+_JOBS_PER_CHILD = 64
+_GROWTH_MB = 512
+# An idle child exits by itself after _IDLE_EXIT_S; the parent hands calls only to
+# children idle for less than _IDLE_REUSE_S, so none is told a call as it leaves.
+_IDLE_EXIT_S = 60.0
+_IDLE_REUSE_S = 30.0
 _lock = threading.Lock()
 _context: Any = None
+_idle: list[_Child] = []
 
 
 class FileStopped(Exception):
@@ -95,17 +116,51 @@ def server_running() -> bool:
     return True
 
 
-def _child(conn: Connection, fn: Callable[..., Any], kwargs: dict[str, Any], budget: float) -> None:
+def _serve(conn: Connection, max_jobs: int, growth_mb: int) -> None:
+    """A child's life: read the calls the parent sends, one at a time, each under its
+    budget, until told to stop, retired (after `max_jobs` calls, or grown by `growth_mb`
+    since its first), idle too long or orphaned."""
     os.setsid()  # its own process group: killed as a whole, deaf to the terminal's Ctrl-C
-    # Dies by itself shortly after its budget, even if the parent is gone.
-    signal.alarm(max(1, math.ceil(budget + _GRACE_S)))
-    try:
-        outcome: tuple[str, Any] = ("ok", fn(**kwargs))
-    except BaseException as e:  # reported to the parent, which words it
-        outcome = ("error", f"{type(e).__name__}: {e}")
-    with contextlib.suppress(BrokenPipeError, OSError):
-        conn.send(outcome)
+    jobs = 0
+    first_rss = 0
+    while True:
+        signal.alarm(0)
+        try:
+            if not conn.poll(_IDLE_EXIT_S):
+                break
+            job = conn.recv()
+        except (EOFError, OSError):
+            break  # the parent is gone
+        if job is None:
+            break
+        fn, kwargs, budget = job
+        # Dies by itself shortly after its budget, even if the parent is gone.
+        signal.alarm(max(1, math.ceil(budget + _GRACE_S)))
+        try:
+            outcome: tuple[str, Any] = ("ok", fn(**kwargs))
+        except BaseException as e:  # reported to the parent, which words it
+            outcome = ("error", f"{type(e).__name__}: {e}")
+        signal.alarm(0)
+        jobs += 1
+        rss = _rss_mb()
+        first_rss = first_rss or rss
+        retire = outcome[0] != "ok" or jobs >= max_jobs or rss - first_rss > growth_mb
+        try:
+            conn.send((*outcome, retire))
+        except (BrokenPipeError, OSError):
+            break
+        if retire:
+            break
     conn.close()
+
+
+def _rss_mb() -> int:
+    """This process's resident memory in MB (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _descendants(pid: int) -> list[int]:
@@ -152,34 +207,101 @@ def _start(process: Any) -> None:
                 config["daemon"] = True
 
 
+@dataclass(slots=True)
+class _Child:
+    process: Any
+    conn: Connection
+    idle_since: float = 0.0
+
+
+def _new_child() -> _Child:
+    context = _get_context()
+    mine, theirs = context.Pipe(duplex=True)
+    process = context.Process(
+        target=_serve, args=(theirs, _JOBS_PER_CHILD, _GROWTH_MB), daemon=True
+    )
+    _start(process)
+    theirs.close()
+    return _Child(process, mine)
+
+
+def _take_child() -> _Child:
+    """An idle child that is safe to reuse, else a new one."""
+    while True:
+        with _lock:
+            child = _idle.pop() if _idle else None
+        if child is None:
+            return _new_child()
+        if time.monotonic() - child.idle_since < _IDLE_REUSE_S and child.process.is_alive():
+            return child
+        _end(child, kill=True)
+
+
+def _end(child: _Child, *, kill: bool) -> None:
+    """Close `child`: killed with everything it started (`kill`), or reaped once it has
+    exited by itself (retired), its process group then killed should anything linger."""
+    pid = child.process.pid
+    if kill and pid is not None:
+        _kill_tree(pid)
+    child.process.join(timeout=5)
+    if pid is not None:
+        if child.process.is_alive():
+            _kill_tree(pid)
+            child.process.join(timeout=5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # its group (setsid: the child's pid)
+    child.conn.close()
+
+
+def release_children() -> None:
+    """Stop the idle children (a long-lived process between runs keeps no warm children)."""
+    with _lock:
+        idle, _idle[:] = list(_idle), []
+    for child in idle:
+        with contextlib.suppress(Exception):
+            child.conn.send(None)
+        _end(child, kill=False)
+
+
 def run_in_child(fn: Callable[..., T], kwargs: dict[str, Any], *, timeout: float) -> T:
     """`fn(**kwargs)` in a child process, stopped after `timeout` seconds.
 
     Raises FileStopped when the time is up or the child died without an answer.
     `fn` and its arguments and result must be picklable (module-level functions,
-    dataclasses).
+    dataclasses). Children are reused: a child that answered in time takes the next
+    call, warm (caches filled, nothing to fork or import); one that ran over its budget,
+    died, raised, or served `_JOBS_PER_CHILD` calls or grew by `_GROWTH_MB` is replaced.
     """
-    context = _get_context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, fn, kwargs, timeout), daemon=True)
+    child = _take_child()
     started = time.monotonic()
-    _start(process)
-    sender.close()
+    try:
+        child.conn.send((fn, kwargs, timeout))
+    except (BrokenPipeError, ConnectionError, EOFError):
+        _end(child, kill=True)  # it died while idle: a new one takes the call
+        child = _new_child()
+        child.conn.send((fn, kwargs, timeout))
+    except BaseException:
+        with _lock:  # the call could not be sent (not picklable): the child is still idle
+            _idle.append(child)
+        raise
     status: str = "died"
     value: Any = None
+    retire = True
     try:
-        if receiver.poll(timeout):
+        if child.conn.poll(timeout):
             try:
-                status, value = receiver.recv()
+                status, value, retire = child.conn.recv()
             except (EOFError, OSError):
                 status, value = "died", None
         else:
             status, value = "timeout", None
     finally:
-        if process.pid is not None and (status != "ok" or process.is_alive()):
-            _kill_tree(process.pid)
-        process.join(timeout=5)
-        receiver.close()
+        if status == "ok" and not retire:
+            child.idle_since = time.monotonic()
+            with _lock:
+                _idle.append(child)
+        else:
+            _end(child, kill=status in ("timeout", "died"))
     if status == "ok":
         return value
     if status == "timeout":
@@ -190,6 +312,6 @@ def run_in_child(fn: Callable[..., T], kwargs: dict[str, Any], *, timeout: float
         )
     if status == "error":
         raise FileStopped(f"reading the file failed unexpectedly: {value}")
-    code = process.exitcode
+    code = child.process.exitcode
     how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
     raise FileStopped(f"the process reading the file died ({how}), perhaps out of memory")

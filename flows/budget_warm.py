@@ -54,6 +54,10 @@ def warm_up() -> None:
 
         get_nlp()("每期研修时间一般为5天，培训人数不少于50人。")  # spaCy + jieba's dictionary
     with contextlib.suppress(Exception):
+        from normalizers.topics import topic_names
+
+        topic_names()  # the topic Matcher, built once for every child
+    with contextlib.suppress(Exception):
         from extractors import Limits
         from flows.steps import process_bytes
 

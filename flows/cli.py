@@ -132,12 +132,15 @@ def ingest(
     files, missing = discover(planned.paths)
     # Files are read here unless a Dask cluster reads them.
     warm_here = bool(files) and bool(settings.file_timeout) and settings.task_runner != "dask"
-    if warm_here:
-        from .budget import start_early
+    from .budget import start_early, stop_early
 
-        # The parsers warm up (about 2 s of CPU) while the warehouse is asked what is new;
-        # stopped at once when nothing is.
+    if warm_here:
+        # The parsers warm up (about 4 s of CPU) while the warehouse is asked what is new;
+        # stopped at once when nothing is. (The `noticeflow` command started it already,
+        # before its own imports: `flows.launch`.)
         start_early()
+    else:
+        stop_early()
     policy = HostPolicy.for_run(settings.allowed_hosts, planned.urls)
     try:
         if not settings.db.exists():
@@ -149,8 +152,6 @@ def ingest(
         raise fail(str(e)) from e
     if work.nothing:
         if warm_here:
-            from .budget import stop_early
-
             stop_early()
         console.print(
             f"nothing new: {len(work.skipped)} files unchanged, nothing to derive again; "

@@ -10,39 +10,13 @@ and `staging.project_topics`; the loader adds `doc_id`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .orgs import org_type, split_orgs
-from .records import PlanProject, stored_in
+from .records import OrganizationMention, PlanProject, ProjectTopic
 from .text import clean_text
 from .topics import classify_topics
 
 __all__ = ["OrganizationMention", "ProjectTopic", "enrich"]
-
-
-@stored_in("staging.organization_mentions")
-@dataclass(frozen=True, slots=True)
-class OrganizationMention:
-    notice_id: str
-    plan_year: int | None
-    region: str | None
-    org_name: str  # canonical name (canonical_org)
-    raw_name: str  # the cell as the plan wrote it
-    org_type: str  # university | company | hospital | research_institute | government | other
-    role: str  # host (承办) | applicant (申报) | sponsor (主办) | supervising (主管部门)
-    project_name: str
-
-
-@stored_in("staging.project_topics")
-@dataclass(frozen=True, slots=True)
-class ProjectTopic:
-    notice_id: str
-    plan_year: int | None
-    region: str | None
-    funding_type: str | None
-    seq: int
-    project_name: str
-    topic: str
 
 
 def _mentions(project: PlanProject) -> Iterable[OrganizationMention]:

@@ -17,17 +17,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import threading
 from collections.abc import Iterator
+from importlib import resources
 
-import jieba
 import spacy
+import spacy.attrs
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from .segmenter import build_segmenter, cache_dir, load_term_patterns, pattern_words, quiet_jieba
+from .segmenter import (
+    build_segmenter,
+    load_prefix_dictionary,
+    load_term_patterns,
+    pattern_words,
+    quiet_jieba,
+)
 
 __all__ = [
     "CUES_KEY",
@@ -70,16 +78,48 @@ def _make_term_cues(nlp: Language, name: str) -> TermCues:
 def get_nlp() -> Language:
     """The shared Chinese pipeline: jieba tokens plus term cue spans in doc.spans["cues"]."""
     quiet_jieba()
-    # spaCy warms up jieba's global segmenter while it builds the tokenizer: point its
-    # cache at our directory too.
-    jieba.dt.tmp_dir = cache_dir()
+    # spaCy warms up jieba's global segmenter while it builds the tokenizer: loaded
+    # first, from our faster copy of its dictionary.
+    load_prefix_dictionary()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     # spaCy calls the jieba module's global segmenter; ours carries the domain words and
     # its own cache directory, and leaves the global one untouched for other users.
     nlp.tokenizer.jieba_seg = build_segmenter()  # type: ignore[union-attr]
     nlp.add_pipe(_COMPONENT)
+    _keep_used_attributes(nlp)
     _log.debug("built the Chinese pipeline with %d pattern words", len(pattern_words()))
     return nlp
+
+
+# Token attributes a pattern may test that need no lexical attribute beyond these two.
+_CHEAP_KEYS = frozenset({"ORTH", "TEXT", "LOWER", "IS_PUNCT", "OP"})
+_KEPT_ATTRS = frozenset({spacy.attrs.LOWER, spacy.attrs.IS_PUNCT})
+
+
+def _pattern_keys() -> set[str]:
+    """The token attributes the term and topic patterns test (`data/*_patterns.json`)."""
+    topics = json.loads(
+        resources.files("normalizers").joinpath("data", "topic_patterns.json").read_text("utf-8")
+    )
+    patterns = [p for group in load_term_patterns().values() for p in group]
+    patterns += [p for topic in topics["topics"] for p in topic.get("patterns", [])]
+    return {key for pattern in patterns for token in pattern for key in token}
+
+
+def _keep_used_attributes(nlp: Language) -> None:
+    """Compute only the lexical attributes the patterns use (LOWER, IS_PUNCT).
+
+    Every word of a document is a new lexeme (the vocabulary forgets them after each
+    document, `transient_docs`), and spaCy computes some twenty attributes for each
+    (shape, prefix, suffix, like_num…): a third of the pipeline's time on notice text.
+    Should a pattern test any other attribute, all are computed as before."""
+    unknown = _pattern_keys() - _CHEAP_KEYS
+    if unknown:
+        _log.debug("patterns test %s: every lexical attribute is computed", sorted(unknown))
+        return
+    getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]
+    for attr in [attr for attr in getters if attr not in _KEPT_ATTRS]:
+        del getters[attr]
 
 
 @contextlib.contextmanager

@@ -17,9 +17,11 @@ __all__ = [
     "CitedDocument",
     "Notice",
     "NoticeRecords",
+    "OrganizationMention",
     "PlanChange",
     "PlanProject",
     "PolicyTerm",
+    "ProjectTopic",
     "stored_in",
     "table_of",
 ]
@@ -144,6 +146,35 @@ class PlanChange:
     amended_plan_year: int | None = None  # the year of the plan it amends
     evidence: str | None = None  # the sentence or table row that states the change
     page: int | None = None
+
+
+@stored_in("staging.organization_mentions")
+@dataclass(frozen=True, slots=True)
+class OrganizationMention:
+    """One organisation named by a programme of a plan, in one role (enrich_records)."""
+
+    notice_id: str
+    plan_year: int | None
+    region: str | None
+    org_name: str  # canonical name (canonical_org)
+    raw_name: str  # the cell as the plan wrote it
+    org_type: str  # university | company | hospital | research_institute | government | other
+    role: str  # host (承办) | applicant (申报) | sponsor (主办) | supervising (主管部门)
+    project_name: str
+
+
+@stored_in("staging.project_topics")
+@dataclass(frozen=True, slots=True)
+class ProjectTopic:
+    """One topic of a programme, read from its name (normalizers.topics)."""
+
+    notice_id: str
+    plan_year: int | None
+    region: str | None
+    funding_type: str | None
+    seq: int
+    project_name: str
+    topic: str
 
 
 @dataclass(frozen=True, slots=True)

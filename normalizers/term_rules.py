@@ -25,7 +25,7 @@ from .nlp import CUES_KEY, transient_docs
 from .term_sentences import Sentence, clause_bounds
 from .term_values import Quantity, deadline_marker, find_quantities, find_windows
 
-__all__ = ["ALL_LEVELS", "Candidate", "read_sentence"]
+__all__ = ["ALL_LEVELS", "Candidate", "read_cues", "read_sentence", "sentence_cues"]
 
 # A rule stated for every level at once ("国家级、省级项目均应…").
 ALL_LEVELS = "all"
@@ -395,8 +395,21 @@ def read_sentence(
     A deadline without its year is dated from `issued` (the notice's 成文日期) when
     known, else in `plan_year`.
     """
+    (cues,) = sentence_cues([sentence.text])
+    return read_cues(sentence, cues, plan_year=plan_year, issued=issued)
+
+
+def sentence_cues(texts: list[str]) -> list[list[_Cue]]:
+    """The term cues of each text: all of them made in one pass of the pipeline (one
+    memory zone for the lot, where a zone per sentence cost a third of the time)."""
     with transient_docs() as nlp:
-        cues = _cues(nlp(sentence.text))
+        return [_cues(doc) for doc in nlp.pipe(texts)]
+
+
+def read_cues(
+    sentence: Sentence, cues: list[_Cue], *, plan_year: int | None, issued: date | None = None
+) -> list[Candidate]:
+    """Every term `sentence` states, from its cues (`sentence_cues`)."""
     deadlines, date_spans = _deadline_terms(cues, sentence, plan_year, issued)
     found = [*_quantity_terms(cues, sentence, date_spans), *_window_terms(cues, sentence)]
     return [*found, *deadlines]

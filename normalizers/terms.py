@@ -26,7 +26,7 @@ from extractors.model import Document
 
 from .records import PolicyTerm
 from .regions import province_by_name
-from .term_rules import ALL_LEVELS, Candidate, read_sentence
+from .term_rules import ALL_LEVELS, Candidate, read_cues, sentence_cues
 from .term_sentences import iter_sentences
 
 __all__ = ["TERMS", "extract_terms"]
@@ -75,10 +75,12 @@ def extract_terms(
     without its year ("12月15日前") is the first such day on or after `issued` (the
     成文日期); without an issue date it falls in `plan_year`.
     """
+    sentences = iter_sentences(doc)
+    cues = sentence_cues([sentence.text for sentence in sentences])
     candidates = [
         candidate
-        for sentence in iter_sentences(doc)
-        for candidate in read_sentence(sentence, plan_year=plan_year, issued=issued)
+        for sentence, found in zip(sentences, cues, strict=True)
+        for candidate in read_cues(sentence, found, plan_year=plan_year, issued=issued)
     ]
     if issuer_level == "provincial" and _is_municipality(region):
         candidates = [

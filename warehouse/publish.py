@@ -39,6 +39,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -71,15 +72,16 @@ log = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    """Import what writing the files needs (pandas, openpyxl, sqlite-utils, Altair): a run
-    does it on a thread while it waits for its files, so publishing starts warm. An
-    import that fails here fails again, with its message, when the files are written."""
+    """Import what the end of a run needs (pandas, openpyxl, sqlite-utils, Altair, the data
+    checks and their patterns): a run does it on a thread while it waits for its first
+    files, so checking and publishing start warm. An import that fails here fails again,
+    with its message, when it is needed."""
     with contextlib.suppress(Exception):
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
         import sqlite_utils  # noqa: F401
 
-        from . import dashboard  # noqa: F401  (Altair)
+        from . import checks, dashboard  # noqa: F401  (Altair; normalizers.pii)
 
 
 def curated_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -415,46 +417,79 @@ def _write_changes(
     old_tables: dict[str, str] = old.get("tables", {}) if old else {}
     changed = [t for t in tables if old_tables.get(t) != state.tables[t]]
     written: list[Path] = []
-    scratch = staging / ".scratch"
-    for name in tables:
-        files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
-        if name in changed or not all(carry(out / f, staging / f) for f in files):
-            written += _write_table(con, name, staging)
-        if name not in state.partitions:
-            continue
-        before = _old_partitions(old, name)
-        for key, content in state.partitions[name].items():
-            previous = before.get(key, {})
-            kept = list(previous.get("files", []))
-            if (
-                previous.get("hash") == content
-                and kept
-                and all(carry(out / f, staging / f) for f in kept)
-            ):
-                state.files[f"{name}/{key}"] = kept
-                continue
-            state.files[f"{name}/{key}"] = _write_partition(con, name, key, staging, scratch)
-            written += [staging / f for f in state.files[f"{name}/{key}"]]
-    shutil.rmtree(scratch, ignore_errors=True)
+    workbook: _Background | None = None
     if changed or not carry(out / WORKBOOK, staging / WORKBOOK):
+        # Written on a thread (openpyxl, Python) while this one has DuckDB write the
+        # other files (the GIL is free while DuckDB works).
         frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
-        _write_workbook(frames, staging / WORKBOOK)
-        written.append(staging / WORKBOOK)
-    # The explorer's SQLite file and its Datasette metadata, when any table changed.
-    if changed or not all(carry(out / f, staging / f) for f in (SQLITE, METADATA)):
-        written += write_sqlite(con, staging, segment=segment)
-    package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
-    text = json.dumps(package, ensure_ascii=False, indent=2)
+        workbook = _Background(_write_workbook, frames, staging / WORKBOOK)
     try:
-        same = (out / DATAPACKAGE).read_text(encoding="utf-8") == text
-    except OSError:
-        same = False
-    if not (same and carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
-        (staging / DATAPACKAGE).write_text(text, encoding="utf-8")
-        written.append(staging / DATAPACKAGE)
-    dashboard_same = old is not None and old.get("dashboard") == state.dashboard
-    if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
-        from .dashboard import build_dashboard
+        scratch = staging / ".scratch"
+        for name in tables:
+            files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
+            if name in changed or not all(carry(out / f, staging / f) for f in files):
+                written += _write_table(con, name, staging)
+            if name not in state.partitions:
+                continue
+            before = _old_partitions(old, name)
+            for key, content in state.partitions[name].items():
+                previous = before.get(key, {})
+                kept = list(previous.get("files", []))
+                if (
+                    previous.get("hash") == content
+                    and kept
+                    and all(carry(out / f, staging / f) for f in kept)
+                ):
+                    state.files[f"{name}/{key}"] = kept
+                    continue
+                state.files[f"{name}/{key}"] = _write_partition(con, name, key, staging, scratch)
+                written += [staging / f for f in state.files[f"{name}/{key}"]]
+        shutil.rmtree(scratch, ignore_errors=True)
+        # The explorer's SQLite file and its Datasette metadata, when any table changed.
+        if changed or not all(carry(out / f, staging / f) for f in (SQLITE, METADATA)):
+            written += write_sqlite(con, staging, segment=segment)
+        package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
+        text = json.dumps(package, ensure_ascii=False, indent=2)
+        try:
+            same = (out / DATAPACKAGE).read_text(encoding="utf-8") == text
+        except OSError:
+            same = False
+        if not (same and carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
+            (staging / DATAPACKAGE).write_text(text, encoding="utf-8")
+            written.append(staging / DATAPACKAGE)
+        dashboard_same = old is not None and old.get("dashboard") == state.dashboard
+        if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
+            from .dashboard import build_dashboard
 
-        written.append(build_dashboard(con, staging / DASHBOARD))
+            written.append(build_dashboard(con, staging / DASHBOARD))
+    except BaseException:
+        if workbook is not None:
+            workbook.wait()  # the folder is thrown away: not while the thread writes in it
+        raise
+    if workbook is not None:
+        workbook.result()
+        written.append(staging / WORKBOOK)
     return written
+
+
+class _Background:
+    """`fn(*args)` on a thread, started now; `result()` waits and raises what it raised."""
+
+    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., None], *args: Any) -> None:
+        try:
+            fn(*args)
+        except BaseException as e:  # raised again by `result`, in the caller's thread
+            self._error = e
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
