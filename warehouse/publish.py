@@ -237,12 +237,16 @@ def is_current(out_dir: str | Path, token: str | None) -> bool:
     return manifest is not None and token is not None and manifest.get("warehouse_token") == token
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> list[Path]:
+def _write_table(
+    con: duckdb.DuckDBPyConnection, name: str, folder: Path, frame: pd.DataFrame | None = None
+) -> list[Path]:
+    """`name` as Parquet and CSV; `frame`: its rows as a DataFrame, when already read."""
     relation = con.sql(f"SELECT * FROM {_snapshot_name(name)}")
     parquet = folder / "parquet" / f"{name}.parquet"
     parquet.parent.mkdir(parents=True, exist_ok=True)
     relation.write_parquet(str(parquet))
-    frame = relation.df()
+    if frame is None:
+        frame = relation.df()
     csv = folder / "csv" / f"{name}.csv"
     csv.parent.mkdir(parents=True, exist_ok=True)
     # UTF-8 with BOM so Excel opens Chinese text without 乱码.
@@ -418,9 +422,11 @@ def _write_changes(
     changed = [t for t in tables if old_tables.get(t) != state.tables[t]]
     written: list[Path] = []
     workbook: _Background | None = None
+    frames: dict[str, pd.DataFrame] = {}
     if changed or not carry(out / WORKBOOK, staging / WORKBOOK):
         # Written on a thread (openpyxl, Python) while this one has DuckDB write the
-        # other files (the GIL is free while DuckDB works).
+        # other files (the GIL is free while DuckDB works); the CSV files are written
+        # from the same frames.
         frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
         workbook = _Background(_write_workbook, frames, staging / WORKBOOK)
     try:
@@ -428,7 +434,7 @@ def _write_changes(
         for name in tables:
             files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
             if name in changed or not all(carry(out / f, staging / f) for f in files):
-                written += _write_table(con, name, staging)
+                written += _write_table(con, name, staging, frames.get(name))
             if name not in state.partitions:
                 continue
             before = _old_partitions(old, name)

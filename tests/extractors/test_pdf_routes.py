@@ -59,6 +59,14 @@ def test_text_and_table_pages_are_read_from_pdfium_rotated_pages_by_pdfplumber()
     assert routes["pdfplumber"] == 1 and routes["pdfium"] >= 2
 
 
+def test_blanks_before_a_kerned_glyph_are_told_from_pdfium() -> None:
+    # The Fujian call: "：  年" with two blanks, the second one dropped by pdfium and the
+    # glyph after it kerned back by 0.084 pt. Only page 9 (41 blanks in a form line, more
+    # than a run of blanks is trusted to hold) is left to pdfplumber.
+    routes = _routes(ROOT / "data/raw/fujian_2026_call_for_applications.pdf")
+    assert routes == Counter({"pdfium": 9, "pdfplumber": 1})
+
+
 def test_a_scanned_page_needs_no_pdfminer_parse() -> None:
     routes = _routes(ROOT / "tests/fixtures/scans/hubei_2026_plan_scan.pdf")
     assert routes == Counter({"pdfium": 6})

@@ -304,3 +304,20 @@ def test_titles_say_what_is_shown_and_levels_are_drawn(
 
     # Each section names its data in the explorer.
     assert {s.key: s.explore for s in shown.values()} == dashboard_charts.EXPLORE
+
+
+def test_every_chart_spec_is_valid_vega_lite(
+    sample_warehouse: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs build the specs unchecked (`VALIDATE_SPECS`); checked, they are the same."""
+    from warehouse import dashboard_charts
+
+    con = connect_warehouse(sample_warehouse.db, read_only=True)
+    try:
+        unchecked = dashboard_charts.sections(con)
+        monkeypatch.setattr(dashboard_charts, "VALIDATE_SPECS", True)
+        checked = dashboard_charts.sections(con)  # raises on a spec Vega-Lite refuses
+    finally:
+        con.close()
+    assert [s.chart for s in checked] == [s.chart for s in unchecked]
+    assert sum(s.chart is not None for s in checked) >= 4
