@@ -429,6 +429,13 @@ def _write_changes(
         # from the same frames.
         frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
         workbook = _Background(_write_workbook, frames, staging / WORKBOOK)
+    dashboard: _Background | None = None
+    dashboard_same = old is not None and old.get("dashboard") == state.dashboard
+    if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
+        # Its charts (Altair, Python) are built on a thread too, reading through a
+        # cursor of its own.
+        dashboard = _Background(_write_dashboard, con.cursor(), staging / DASHBOARD)
+    background = [task for task in (workbook, dashboard) if task is not None]
     try:
         scratch = staging / ".scratch"
         for name in tables:
@@ -463,19 +470,26 @@ def _write_changes(
         if not (same and carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
             (staging / DATAPACKAGE).write_text(text, encoding="utf-8")
             written.append(staging / DATAPACKAGE)
-        dashboard_same = old is not None and old.get("dashboard") == state.dashboard
-        if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
-            from .dashboard import build_dashboard
-
-            written.append(build_dashboard(con, staging / DASHBOARD))
     except BaseException:
-        if workbook is not None:
-            workbook.wait()  # the folder is thrown away: not while the thread writes in it
+        for task in background:
+            task.wait()  # the folder is thrown away: not while a thread writes in it
         raise
+    for task in background:
+        task.result()
     if workbook is not None:
-        workbook.result()
         written.append(staging / WORKBOOK)
+    if dashboard is not None:
+        written.append(staging / DASHBOARD)
     return written
+
+
+def _write_dashboard(cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
+    from .dashboard import build_dashboard
+
+    try:
+        build_dashboard(cursor, path)
+    finally:
+        cursor.close()
 
 
 class _Background:
