@@ -125,7 +125,7 @@ def _serve(conn: Connection, max_jobs: int, growth_mb: int) -> None:
     os.setsid()  # its own process group: killed as a whole, deaf to the terminal's Ctrl-C
     # Parsers make many small objects and few cycles: collecting young objects every
     # 20,000 allocations, not 700, takes a tenth off a file's CPU time; what a file
-    # leaves is still collected, and a child that grows retires.
+    # leaves is collected after it (below), and a child that grows retires.
     gc.set_threshold(*_GC_THRESHOLD)
     jobs = 0
     first_rss = 0
@@ -147,6 +147,9 @@ def _serve(conn: Connection, max_jobs: int, growth_mb: int) -> None:
         except BaseException as e:  # reported to the parent, which words it
             outcome = ("error", f"{type(e).__name__}: {e}")
         signal.alarm(0)
+        # What the call left behind goes now: the young collections above are rare, and
+        # with the warm heap frozen a full collection walks this call's objects only.
+        gc.collect()
         jobs += 1
         rss = _rss_mb()
         first_rss = first_rss or rss
