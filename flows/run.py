@@ -107,9 +107,11 @@ class _Pending:
 
 
 def _largest_first(items: list[InputFile]) -> list[InputFile]:
-    """Files in the order they are read: the largest (the slowest, as a rule) first, so
-    that no long file is left to run alone at the end while the other workers idle;
-    ties by name. A fixed order: the warehouse is the same from run to run."""
+    """Files in the order this machine's workers read them: the largest (the slowest, as
+    a rule) first, so that no long file is left to run alone at the end while the other
+    workers idle; ties by name. A fixed order: the warehouse is the same from run to run.
+    (A cluster is sent its whole window at once and spreads it itself: files go in the
+    order they were found, and the first results come back soonest.)"""
     return sorted(items, key=lambda item: (-item.n_bytes, item.source_uri))
 
 
@@ -167,8 +169,6 @@ class IngestRun:
         def flush() -> None:
             nonlocal rows
             load_results(self.warehouse, batch, self.summary)
-            for result in batch:
-                self._loaded(result)
             batch.clear()
             rows = 0
 
@@ -177,6 +177,9 @@ class IngestRun:
             if not batch:
                 since = time.monotonic()
             batch.append(result)
+            # Progress counts a file once it is read: a batch is loaded 32 at a time,
+            # and the bar should not stand still while they are read.
+            self._loaded(result)
             rows += _rows_estimate(result)
             if (
                 len(batch) >= LOAD_BATCH
@@ -282,9 +285,11 @@ class IngestRun:
                     else:
                         load(result)
                 done = {item.source_uri for item in first}
-                rest = _largest_first(
-                    [i for i in todo if i.source_uri not in done and i.path.resolve() not in linked]
-                )
+                rest = [
+                    i for i in todo if i.source_uri not in done and i.path.resolve() not in linked
+                ]
+                if not self.engine.remote:
+                    rest = _largest_first(rest)
                 self.total -= len(todo) - len(first) - len(rest)
                 for _, result in self._stream(rest):
                     load(result)

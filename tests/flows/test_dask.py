@@ -205,7 +205,7 @@ def _prefect_task_runs(name: str) -> int:
 def test_a_worker_killed_mid_run_leaves_every_document_a_row(
     tmp_path: Path, allowed_failures: int
 ) -> None:
-    """Two workers; one is killed (SIGKILL, nanny and all) once the first result is loaded
+    """Two workers; one is killed (SIGKILL, nanny and all) once the first result is read
     while it has tasks in hand. The scheduler runs them again on the other worker (3
     allowed failures, the default): every document is read; with none allowed, they are
     `failed` with the reason. The batch completes either way."""
