@@ -263,7 +263,7 @@ def _end(child: _Child, *, kill: bool) -> None:
 
 
 def release_children() -> None:
-    """Stop the idle children (a long-lived process between runs keeps no warm children)."""
+    """Stop the idle children now (they also leave by themselves after _IDLE_EXIT_S)."""
     with _lock:
         idle, _idle[:] = list(_idle), []
     for child in idle:

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import threading
 from collections.abc import Iterator
-from importlib import resources
 
 import spacy
 import spacy.attrs
@@ -33,6 +31,7 @@ from .segmenter import (
     build_segmenter,
     load_prefix_dictionary,
     load_term_patterns,
+    load_topic_patterns,
     pattern_words,
     quiet_jieba,
 )
@@ -98,11 +97,8 @@ _KEPT_ATTRS = frozenset({spacy.attrs.LOWER, spacy.attrs.IS_PUNCT})
 
 def _pattern_keys() -> set[str]:
     """The token attributes the term and topic patterns test (`data/*_patterns.json`)."""
-    topics = json.loads(
-        resources.files("normalizers").joinpath("data", "topic_patterns.json").read_text("utf-8")
-    )
     patterns = [p for group in load_term_patterns().values() for p in group]
-    patterns += [p for topic in topics["topics"] for p in topic.get("patterns", [])]
+    patterns += [p for topic in load_topic_patterns() for p in topic.get("patterns", [])]
     return {key for pattern in patterns for token in pattern for key in token}
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "cache_dir",
     "load_prefix_dictionary",
     "load_term_patterns",
+    "load_topic_patterns",
     "pattern_words",
     "quiet_jieba",
 ]
@@ -48,6 +49,13 @@ def load_term_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     raw = json.loads(_data_text("term_patterns.json"))
     patterns: dict[str, list[list[dict[str, Any]]]] = raw["patterns"]
     return patterns
+
+
+@functools.cache
+def load_topic_patterns() -> list[dict[str, Any]]:
+    """The topics of `data/topic_patterns.json`: name, phrases, patterns, overrides."""
+    topics: list[dict[str, Any]] = json.loads(_data_text("topic_patterns.json"))["topics"]
+    return topics
 
 
 def _literals(value: Any) -> Iterator[str]:

@@ -11,16 +11,15 @@ matched inside its own span (新能源汽车 over the 能源 of "新能源汽车
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 
 from .nlp import lasting_words, transient_docs
+from .segmenter import load_topic_patterns
 from .text import clean_text
 
 __all__ = ["OTHER_TOPIC", "classify_topics", "topic_names"]
@@ -53,12 +52,10 @@ def _rules() -> _TopicRules:
 
 
 def _build_rules(nlp: Language) -> _TopicRules:
-    text = resources.files("normalizers").joinpath("data", "topic_patterns.json")
-    raw = json.loads(text.read_text(encoding="utf-8"))
     matcher = Matcher(nlp.vocab, validate=True)
     names: list[str] = []
     overrides: dict[str, frozenset[str]] = {}
-    for topic in raw["topics"]:
+    for topic in load_topic_patterns():
         name = topic["name"]
         patterns = [_phrase_pattern(p) for p in topic.get("phrases", [])]
         patterns += topic.get("patterns", [])

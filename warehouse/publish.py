@@ -39,8 +39,8 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -50,6 +50,13 @@ import duckdb
 
 from .catalog import datapackage
 from .errors import PublishError, disk_full, plain_os_error
+from .publish_files import (
+    sql_literal,
+    write_dashboard,
+    write_partition,
+    write_table,
+    write_workbook,
+)
 from .publish_folder import CARRIED_OVER, carry, check_target, remove_leftovers, swap
 from .publish_sqlite import METADATA, SQLITE, write_sqlite
 from .search_text import Segmenter
@@ -113,10 +120,6 @@ MANIFEST = "manifest.json"
 PUBLISH_FORMAT = 1
 # A partition's key: year and region, NULL told apart from any text.
 _KEY = "coalesce(CAST(plan_year AS VARCHAR), '∅') || '/' || coalesce(CAST(region AS VARCHAR), '∅')"
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _digest(*parts: object) -> str:
@@ -237,61 +240,6 @@ def is_current(out_dir: str | Path, token: str | None) -> bool:
     return manifest is not None and token is not None and manifest.get("warehouse_token") == token
 
 
-def _write_table(
-    con: duckdb.DuckDBPyConnection, name: str, folder: Path, frame: pd.DataFrame | None = None
-) -> list[Path]:
-    """`name` as Parquet and CSV; `frame`: its rows as a DataFrame, when already read."""
-    relation = con.sql(f"SELECT * FROM {_snapshot_name(name)}")
-    parquet = folder / "parquet" / f"{name}.parquet"
-    parquet.parent.mkdir(parents=True, exist_ok=True)
-    relation.write_parquet(str(parquet))
-    if frame is None:
-        frame = relation.df()
-    csv = folder / "csv" / f"{name}.csv"
-    csv.parent.mkdir(parents=True, exist_ok=True)
-    # UTF-8 with BOM so Excel opens Chinese text without 乱码.
-    frame.to_csv(csv, index=False, encoding="utf-8-sig")
-    return [parquet, csv]
-
-
-def _write_partition(
-    con: duckdb.DuckDBPyConnection, name: str, key: str, folder: Path, scratch: Path
-) -> list[str]:
-    """Write one year/region partition of `name` below `folder`; its files, relative."""
-    target = scratch / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-    scratch.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"COPY (SELECT * FROM ({_partition_sql(name)}) WHERE {_KEY} = {_sql_literal(key)}) "
-        f"TO {_sql_literal(str(target))} "
-        "(FORMAT parquet, PARTITION_BY (plan_year, region), OVERWRITE_OR_IGNORE)"
-    )
-    files = []
-    for path in sorted(target.rglob("*.parquet")):
-        relative = Path("parquet", name, path.relative_to(target))
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, folder / relative)
-        files.append(relative.as_posix())
-    return files
-
-
-def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            out = frame.copy()
-            for column in out.columns:
-                # Excel has no time zones; show timestamps as written.
-                if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-                    out[column] = out[column].dt.tz_localize(None)
-            out.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            sheet.freeze_panes = "A2"
-            for cells in sheet.columns:
-                width = max((len(str(c.value)) for c in cells if c.value is not None), default=8)
-                sheet.column_dimensions[cells[0].column_letter].width = min(60, width + 4)
-
-
 def publish(
     con: duckdb.DuckDBPyConnection,
     out_dir: str | Path,
@@ -408,6 +356,44 @@ def _rewrite_manifest(out: Path, state: _State, old: dict[str, Any]) -> Path:
     return target
 
 
+def _write_files(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    changed: list[str],
+    state: _State,
+    old: dict[str, Any] | None,
+    out: Path,
+    staging: Path,
+    frames: dict[str, pd.DataFrame],
+) -> list[Path]:
+    """Each table's Parquet and CSV file and its year/region partitions: written when
+    changed, else carried over from `out`."""
+    written: list[Path] = []
+    scratch = staging / ".scratch"
+    for name in tables:
+        files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
+        if name in changed or not all(carry(out / f, staging / f) for f in files):
+            written += write_table(con, _snapshot_name(name), name, staging, frames.get(name))
+        if name not in state.partitions:
+            continue
+        before = _old_partitions(old, name)
+        for key, content in state.partitions[name].items():
+            previous = before.get(key, {})
+            kept = list(previous.get("files", []))
+            if (
+                previous.get("hash") == content
+                and kept
+                and all(carry(out / f, staging / f) for f in kept)
+            ):
+                state.files[f"{name}/{key}"] = kept
+                continue
+            query = f"SELECT * FROM ({_partition_sql(name)}) WHERE {_KEY} = {sql_literal(key)}"
+            state.files[f"{name}/{key}"] = write_partition(con, query, name, key, staging, scratch)
+            written += [staging / f for f in state.files[f"{name}/{key}"]]
+    shutil.rmtree(scratch, ignore_errors=True)
+    return written
+
+
 def _write_changes(
     con: duckdb.DuckDBPyConnection,
     tables: list[str],
@@ -421,45 +407,27 @@ def _write_changes(
     old_tables: dict[str, str] = old.get("tables", {}) if old else {}
     changed = [t for t in tables if old_tables.get(t) != state.tables[t]]
     written: list[Path] = []
-    workbook: _Background | None = None
     frames: dict[str, pd.DataFrame] = {}
-    if changed or not carry(out / WORKBOOK, staging / WORKBOOK):
-        # Written on a thread (openpyxl, Python) while this one has DuckDB write the
-        # other files (the GIL is free while DuckDB works); the CSV files are written
-        # from the same frames.
-        frames = {name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables}
-        workbook = _Background(_write_workbook, frames, staging / WORKBOOK)
-    dashboard: _Background | None = None
-    dashboard_same = old is not None and old.get("dashboard") == state.dashboard
-    if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
-        # Its charts (Altair, Python) are built on a thread too, reading through a
-        # cursor of its own.
-        dashboard = _Background(_write_dashboard, con.cursor(), staging / DASHBOARD)
-    background = [task for task in (workbook, dashboard) if task is not None]
-    try:
-        scratch = staging / ".scratch"
-        for name in tables:
-            files = [f"parquet/{name}.parquet", f"csv/{name}.csv"]
-            if name in changed or not all(carry(out / f, staging / f) for f in files):
-                written += _write_table(con, name, staging, frames.get(name))
-            if name not in state.partitions:
-                continue
-            before = _old_partitions(old, name)
-            for key, content in state.partitions[name].items():
-                previous = before.get(key, {})
-                kept = list(previous.get("files", []))
-                if (
-                    previous.get("hash") == content
-                    and kept
-                    and all(carry(out / f, staging / f) for f in kept)
-                ):
-                    state.files[f"{name}/{key}"] = kept
-                    continue
-                state.files[f"{name}/{key}"] = _write_partition(con, name, key, staging, scratch)
-                written += [staging / f for f in state.files[f"{name}/{key}"]]
-        shutil.rmtree(scratch, ignore_errors=True)
-        # The explorer's SQLite file and its Datasette metadata, when any table changed.
+    # The workbook (openpyxl) and the dashboard (Altair, through a cursor of its own) are
+    # written on threads while this one has DuckDB write the other files (the GIL is
+    # free while DuckDB works); leaving the block waits for them, also on an error (the
+    # folder is thrown away then: not while a thread writes in it).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish") as pool:
+        background: list[tuple[Future[None], list[Path]]] = []
+        if changed or not carry(out / WORKBOOK, staging / WORKBOOK):
+            frames = {
+                name: con.sql(f"SELECT * FROM {_snapshot_name(name)}").df() for name in tables
+            }  # the CSV files are written from the same frames
+            background.append(
+                (pool.submit(write_workbook, frames, staging / WORKBOOK), [staging / WORKBOOK])
+            )
+        dashboard_same = old is not None and old.get("dashboard") == state.dashboard
+        if not (dashboard_same and carry(out / DASHBOARD, staging / DASHBOARD)):
+            task = pool.submit(write_dashboard, con.cursor(), staging / DASHBOARD)
+            background.append((task, [staging / DASHBOARD]))
+        written += _write_files(con, tables, changed, state, old, out, staging, frames)
         if changed or not all(carry(out / f, staging / f) for f in (SQLITE, METADATA)):
+            # The explorer's SQLite file and its Datasette metadata.
             written += write_sqlite(con, staging, segment=segment)
         package = datapackage(con, {name: f"csv/{name}.csv" for name in tables})
         text = json.dumps(package, ensure_ascii=False, indent=2)
@@ -470,46 +438,7 @@ def _write_changes(
         if not (same and carry(out / DATAPACKAGE, staging / DATAPACKAGE)):
             (staging / DATAPACKAGE).write_text(text, encoding="utf-8")
             written.append(staging / DATAPACKAGE)
-    except BaseException:
-        for task in background:
-            task.wait()  # the folder is thrown away: not while a thread writes in it
-        raise
-    for task in background:
-        task.result()
-    if workbook is not None:
-        written.append(staging / WORKBOOK)
-    if dashboard is not None:
-        written.append(staging / DASHBOARD)
+        for future, paths in background:
+            future.result()  # raises what the thread raised
+            written += paths
     return written
-
-
-def _write_dashboard(cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
-    from .dashboard import build_dashboard
-
-    try:
-        build_dashboard(cursor, path)
-    finally:
-        cursor.close()
-
-
-class _Background:
-    """`fn(*args)` on a thread, started now; `result()` waits and raises what it raised."""
-
-    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[..., None], *args: Any) -> None:
-        try:
-            fn(*args)
-        except BaseException as e:  # raised again by `result`, in the caller's thread
-            self._error = e
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error

@@ -30,16 +30,14 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-import re
-import threading
-from importlib import resources
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from .catalog import catalog, curated_columns, describe_column
-from .db import sql_text
+from .explore_queries import canned_queries
 from .search_text import Segmenter, search_texts
 
 if TYPE_CHECKING:
@@ -251,42 +249,50 @@ def write_sqlite(
         for table, column in PRIMARY_KEYS.items()
         if table in contents and _unique(*contents[table], column)
     }
-    # The search text is cut (in a child of the run's fork server, or here) while the
-    # rows are written.
-    cutting = _Cutting(segment or search_texts, _search_values(contents))
     import sqlite_utils  # imported when a file is written: `import warehouse` stays light
 
     db = sqlite_utils.Database(path)
-    try:
-        # Referenced tables first, so that foreign keys can name them.
-        for table in sorted(contents, key=lambda t: (t not in keys, t)):
-            columns, rows = contents[table]
-            foreign = [
-                (column, other, keys[other])
-                for column, other in FOREIGN_KEYS.get(table, {}).items()
-                if column in columns and other in keys
-            ]
-            db.table(table).create(columns, pk=keys.get(table), foreign_keys=foreign)
-            # Plain executemany: sqlite-utils' insert_all makes a dict and its SQL per
-            # row batch, three times the time for the same rows.
-            names = ", ".join(f"[{name}]" for name in columns)
-            marks = ", ".join("?" * len(columns))
-            db.conn.executemany(
-                f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
-                (tuple(map(_sqlite_value, row)) for row in rows),
+    # The search text is cut (in a child of the run's fork server, or here) on a thread
+    # while the rows are written.
+    cut = segment or search_texts
+    texts = _search_values(contents)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
+        cutting = pool.submit(lambda: dict(zip(texts, cut(texts), strict=True)))
+        try:
+            # Referenced tables first, so that foreign keys can name them.
+            for table in sorted(contents, key=lambda t: (t not in keys, t)):
+                columns, rows = contents[table]
+                foreign = [
+                    (column, other, keys[other])
+                    for column, other in FOREIGN_KEYS.get(table, {}).items()
+                    if column in columns and other in keys
+                ]
+                db.table(table).create(columns, pk=keys.get(table), foreign_keys=foreign)
+                # Plain executemany: sqlite-utils' insert_all makes a dict and its SQL per
+                # row batch, three times the time for the same rows.
+                names = ", ".join(f"[{name}]" for name in columns)
+                marks = ", ".join("?" * len(columns))
+                db.conn.executemany(
+                    f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+                    (tuple(map(_sqlite_value, row)) for row in rows),
+                )
+            _index(
+                db,
+                {t: list(columns) for t, (columns, _) in contents.items()},
+                cutting.result(),
+                cut,
             )
-        _index(db, {t: list(columns) for t, (columns, _) in contents.items()}, cutting)
-        db.table(BUILD_TABLE).insert_all(
-            [
-                {"key": "fingerprint", "value": built_from},
-                {"key": "format", "value": FORMAT},
-                {"key": "built_at", "value": dt.datetime.now().astimezone().isoformat()},
-            ],
-            pk="key",
-        )
-        db.execute("VACUUM")
-    finally:
-        db.close()
+            db.table(BUILD_TABLE).insert_all(
+                [
+                    {"key": "fingerprint", "value": built_from},
+                    {"key": "format", "value": FORMAT},
+                    {"key": "built_at", "value": dt.datetime.now().astimezone().isoformat()},
+                ],
+                pk="key",
+            )
+            db.execute("VACUUM")
+        finally:
+            db.close()
     metadata = folder / METADATA
     tables = {table: list(columns) for table, (columns, _) in contents.items()}
     metadata.write_text(
@@ -318,37 +324,15 @@ def _search_values(
     return sorted(values)
 
 
-class _Cutting:
-    """`segment(texts)` on a thread, started now; `words(texts)` waits for it and cuts
-    whatever it was not given."""
-
-    def __init__(self, segment: Segmenter, texts: list[str]) -> None:
-        self._segment = segment
-        self._texts = texts
-        self._words: dict[str, str] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="search-text", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._words = dict(zip(self._texts, self._segment(self._texts), strict=True))
-        except BaseException as e:  # raised by `words`, in the caller's thread
-            self._error = e
-
-    def words(self, texts: list[str]) -> dict[str, str]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        missing = [text for text in texts if text not in self._words]
-        if missing:
-            self._words.update(zip(missing, self._segment(missing), strict=True))
-        return self._words
-
-
-def _index(db: sqlite_utils.Database, tables: dict[str, list[str]], cutting: _Cutting) -> None:
+def _index(
+    db: sqlite_utils.Database,
+    tables: dict[str, list[str]],
+    words: dict[str, str],
+    segment: Segmenter,
+) -> None:
     """`<table>_fts` for each searchable table: the segmented text of its search columns,
-    rowid = the row's rowid. Each distinct value is segmented once."""
+    rowid = the row's rowid. Each distinct value is segmented once: `words` has them
+    (`_search_values`), `segment` cuts any it lacks."""
     found: dict[str, list[str]] = {
         table: [c for c in SEARCH_COLUMNS[table] if c in columns]
         for table, columns in tables.items()
@@ -360,7 +344,9 @@ def _index(db: sqlite_utils.Database, tables: dict[str, list[str]], cutting: _Cu
         rows[table] = db.execute(f"SELECT rowid, {names} FROM [{table}]").fetchall()
     values = (v for table_rows in rows.values() for row in table_rows for v in row[1:])
     distinct = sorted({str(v) for v in values if v is not None and v != ""})
-    words = cutting.words(distinct)
+    missing = [text for text in distinct if text not in words]
+    if missing:
+        words = {**words, **dict(zip(missing, segment(missing), strict=True))}
     for table, columns in found.items():
         fts = f"{table}_fts"
         names = ", ".join(f"[{c}]" for c in columns)
@@ -399,26 +385,6 @@ def _bilingual(entry: dict[str, str] | None) -> str:
     if not entry:
         return ""
     return " — ".join(t for t in (entry.get("zh", ""), entry.get("en", "")) if t)
-
-
-def canned_queries() -> dict[str, dict[str, Any]]:
-    """The README's analyst questions, from `sql/explore/*.sql` (`-- title:` and
-    `-- description:` lines head each file)."""
-    folder = resources.files("warehouse").joinpath("sql", "explore")
-    queries: dict[str, dict[str, Any]] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".sql"):
-            continue
-        text = sql_text(f"explore/{entry.name}")
-        fields = dict(re.findall(r"^-- (title|description|readme): (.*)$", text, re.M))
-        sql = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
-        queries[entry.name.removesuffix(".sql")] = {
-            "title": fields.get("title", entry.name),
-            "description": fields.get("description", ""),
-            "sql": sql.rstrip(";"),
-            **({"readme_question": int(fields["readme"])} if "readme" in fields else {}),
-        }
-    return queries
 
 
 def datasette_metadata(tables: dict[str, list[str]]) -> dict[str, Any]:

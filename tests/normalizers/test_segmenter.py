@@ -4,6 +4,7 @@ spaCy pipeline computing only the lexical attributes the patterns test (normaliz
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,8 @@ def test_the_prefix_dictionary_copy_is_written_once_then_read(tmp_path: Path) ->
 def test_a_copy_others_may_write_is_not_read(tmp_path: Path) -> None:
     first, folder = _probe(tmp_path)
     (copy,) = folder.glob("prefix-dict-*.pickle")
-    copy.write_bytes(b"not a pickle this process wrote")
+    # A valid pickle of another dictionary: read, it would change the answer.
+    copy.write_bytes(pickle.dumps(({"研修": 1}, 1)))
     copy.chmod(0o666)
     second, _ = _probe(tmp_path)
     assert second == first
